@@ -1,0 +1,84 @@
+# kokous — plain Makefile.  `make help` lists the targets.
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+BUILD    ?= build
+
+PKGS     := yaml-0.1 libxml-2.0 pangocairo cairo-pdf fontconfig libcmark libvoikko libqpdf openssl
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen
+ALL_CFLAGS = $(WARN) $(CFLAGS) -Isrc -I$(BUILD) -DKK_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+
+SRC      := $(filter-out src/cli/cmd_build.c,$(sort $(wildcard src/*/*.c)))
+OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded_data.o
+EMBED    := $(sort $(wildcard schema/*.xsd styles/*.yaml styles/locale/*.yaml docs/help/*.txt))
+
+.PHONY: all deps run check asan valgrind install uninstall clean bench help fuzz
+
+all: $(BUILD)/kokous
+
+help:
+	@echo "make          build $(BUILD)/kokous"
+	@echo "make run      install missing Debian packages, build, typeset input/ into output/"
+	@echo "make check    the same set-up, then every test (tests/run.sh)"
+	@echo "make asan     the test suite under AddressSanitizer + UBSan"
+	@echo "make valgrind the test suite under valgrind"
+	@echo "make install  install to \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX))"
+	@echo "make bench    benchmarks (bench/), not part of check"
+
+deps:
+	@tools/deps.sh
+
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/embedded_data.c: $(BUILD)/embed $(EMBED) Makefile
+	$(BUILD)/embed $@ $(EMBED)
+
+$(BUILD)/obj/embedded_data.o: $(BUILD)/embedded_data.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/kokous: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS) -lm
+
+-include $(OBJ:.o=.d)
+
+run: deps
+	$(MAKE) all
+	$(BUILD)/kokous build input -o output
+
+check: deps
+	$(MAKE) all
+	KOKOUS=$(BUILD)/kokous tests/run.sh
+
+asan: deps
+	$(MAKE) BUILD=build/asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" all
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
+	  KOKOUS=build/asan/kokous KOKOUS_SANITIZED=1 tests/run.sh
+
+valgrind: deps
+	$(MAKE) all
+	KOKOUS=$(BUILD)/kokous KOKOUS_VALGRIND=1 tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/kokous $(DESTDIR)$(PREFIX)/bin/kokous
+	install -m 644 docs/kokous.1 $(DESTDIR)$(PREFIX)/share/man/man1/kokous.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/kokous $(DESTDIR)$(PREFIX)/share/man/man1/kokous.1
+
+bench: all
+	bench/run.sh
+
+clean:
+	rm -rf build output

@@ -1,0 +1,34 @@
+/*
+ * cli.h — the commands of the kokous program, one function each.
+ * Each returns the process exit code: 0 ok, 1 invalid input, 2 usage,
+ * 3 I/O or internal error.
+ */
+#ifndef KK_CLI_H
+#define KK_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "util/diag.h"
+
+int kk_cmd_check(int argc, char **argv);
+int kk_cmd_xml(int argc, char **argv);
+int kk_cmd_schema(int argc, char **argv);
+int kk_cmd_build(int argc, char **argv);
+
+/* A document file found under a command-line PATH, with the folder its
+ * attachments must stay inside. */
+typedef struct kk_input { char *path; char *root; } kk_input;
+
+/* Expand PATHs (files, or folders searched recursively for *.yaml and
+ * *.yml, sorted) into `*out`.  Reports unreadable paths.  Caller frees
+ * with kk_inputs_free. */
+bool kk_collect_inputs(char **paths, int npaths, kk_input **out, size_t *n, kk_diag *diag);
+void kk_inputs_free(kk_input *v, size_t n);
+
+/* The exit code for a diagnostics sink's worst failure. */
+int kk_exit_code(const kk_diag *d);
+
+/* Print a command's help (from docs: the same text as `kokous CMD --help`). */
+void kk_usage(FILE *out, const char *command);
+
+#endif

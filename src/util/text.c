@@ -1,0 +1,111 @@
+#define _POSIX_C_SOURCE 200809L
+#include "util/text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t kk_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return la > lb ? la : lb;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *kk_closest(const char *word, const char *const *candidates)
+{
+    const char *best = NULL;
+    size_t bestd = (size_t)-1, len = strlen(word);
+    for (; *candidates; candidates++) {
+        size_t d = kk_edit_distance(word, *candidates);
+        if (d < bestd) {
+            bestd = d;
+            best = *candidates;
+        }
+    }
+    /* a typo changes a few letters; a different word changes most */
+    size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+    return bestd <= limit ? best : NULL;
+}
+
+void kk_buf_addn(kk_buf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *v = realloc(b->s, cap);
+        if (!v) {
+            b->oom = true;
+            return;
+        }
+        b->s = v;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void kk_buf_add(kk_buf *b, const char *s) { kk_buf_addn(b, s, strlen(s)); }
+
+void kk_buf_addf(kk_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        kk_buf_addn(b, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->oom = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    kk_buf_addn(b, big, (size_t)n);
+    free(big);
+}
+
+char *kk_buf_take(kk_buf *b)
+{
+    char *s = b->oom ? NULL : b->s;
+    if (b->oom)
+        free(b->s);
+    if (s == NULL && !b->oom)
+        s = strdup("");
+    *b = (kk_buf){ 0 };
+    return s;
+}
+
+void kk_buf_free(kk_buf *b)
+{
+    free(b->s);
+    *b = (kk_buf){ 0 };
+}

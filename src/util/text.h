@@ -1,0 +1,25 @@
+/*
+ * text.h — small string helpers shared by the stages.
+ */
+#ifndef KK_TEXT_H
+#define KK_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Levenshtein distance of two ASCII keys (for "did you mean"). */
+size_t kk_edit_distance(const char *a, const char *b);
+
+/* From `candidates` (NULL-terminated), the closest to `word` if it is close
+ * enough to be a likely typo, else NULL.  Borrowed from candidates. */
+const char *kk_closest(const char *word, const char *const *candidates);
+
+/* A growable string.  kk_buf_take hands the heap string to the caller. */
+typedef struct kk_buf { char *s; size_t len, cap; bool oom; } kk_buf;
+void kk_buf_add(kk_buf *b, const char *s);
+void kk_buf_addn(kk_buf *b, const char *s, size_t n);
+void kk_buf_addf(kk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *kk_buf_take(kk_buf *b);   /* NULL if allocation failed; resets b */
+void kk_buf_free(kk_buf *b);
+
+#endif
