@@ -1,0 +1,89 @@
+# The command line: help, version, exit codes, batches, JSON, robustness.
+expect_rc() { # NAME WANT_RC CMD...
+    local name=$1 want=$2
+    shift 2
+    "$@" > "$TMP/out" 2> "$TMP/err"
+    local rc=$?
+    if [ "$rc" -eq "$want" ]; then pass "$name"; else fail "$name: exit $rc, want $want" "$(cat "$TMP/err")"; fi
+}
+expect_grep() { # NAME FILE PATTERN
+    if grep -q -- "$3" "$2"; then pass "$1"; else fail "$1: no '$3' in output" "$(cat "$2")"; fi
+}
+
+expect_rc "cli: --version" 0 kk --version
+expect_grep "cli: --version text" "$TMP/out" "^kokous [0-9]"
+expect_rc "cli: --help" 0 kk --help
+expect_grep "cli: --help lists check" "$TMP/out" "check"
+for cmd in check xml schema build; do
+    expect_rc "cli: $cmd --help" 0 kk $cmd --help
+    expect_grep "cli: $cmd --help usage" "$TMP/out" "kokous $cmd"
+done
+expect_rc "cli: no arguments is a usage error" 2 kk
+expect_rc "cli: unknown command" 2 kk frobnicate
+expect_rc "cli: unknown option" 2 kk check --frobnicate input
+expect_rc "cli: check without paths" 2 kk check
+expect_rc "cli: missing path is an I/O error" 3 kk check "$TMP/does-not-exist"
+expect_grep "cli: missing path named" "$TMP/err" "does-not-exist: error: no such file or folder"
+
+expect_rc "cli: check input/" 0 kk check input
+n=$(find input -name '*.yaml' | wc -l)
+expect_grep "cli: check input/ summary" "$TMP/out" "^checked $n documents: all valid$"
+expect_rc "cli: check --quiet input/" 0 kk check --quiet input
+if [ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ]; then pass "cli: --quiet is quiet"; else fail "cli: --quiet printed" "$(cat "$TMP/out" "$TMP/err")"; fi
+
+# A batch with broken documents: every error reported, the good ones checked.
+mkdir -p "$TMP/batch/sub"
+cp tests/cli/valid-memo.yaml "$TMP/batch/a.yaml"
+cp tests/cli/valid-memo.yaml "$TMP/batch/sub/b.yml"
+cp tests/invalid/date-format.yaml "$TMP/batch/c.yaml"
+cp tests/invalid/unknown-key-typo.yaml "$TMP/batch/sub/d.yaml"
+echo "not yaml" > "$TMP/batch/notes.txt"
+expect_rc "cli: batch with broken documents exits 1" 1 kk check "$TMP/batch"
+expect_grep "cli: batch summary" "$TMP/out" "^checked 4 documents: 2 valid, 2 invalid (2 errors)$"
+expect_grep "cli: batch reports c.yaml" "$TMP/err" "batch/c.yaml:[0-9]*:[0-9]*: error:"
+expect_grep "cli: batch reports sub/d.yaml" "$TMP/err" "batch/sub/d.yaml:[0-9]*:[0-9]*: error:"
+
+expect_rc "cli: --format json" 1 kk check --format json "$TMP/batch"
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["documents"] == 4 and d["valid"] == 2 and d["invalid"] == 2, d
+diags = d["diagnostics"]
+assert len(diags) == 2 and all(x["severity"] == "error" and x["line"] > 0 and x["column"] > 0 for x in diags), diags
+assert diags[0]["file"].endswith("c.yaml")
+PY
+then pass "cli: json is valid and complete"; else fail "cli: json output" "$(cat "$TMP/out")"; fi
+
+# The schema ships inside the binary: works from any folder.
+expect_rc "cli: schema prints the XSD" 0 kk schema
+if cmp -s "$TMP/out" schema/kokous.xsd; then pass "cli: schema is schema/kokous.xsd"; else fail "cli: schema output differs"; fi
+first=$(find input -name '*.yaml' | sort | head -1)
+( cd "$TMP" && kk xml "$ROOT/$first" > "$TMP/elsewhere.xml" 2>&1 )
+if kk xml "$first" | cmp -s - "$TMP/elsewhere.xml"; then pass "cli: xml works from another folder"; else fail "cli: xml from another folder" "$(head -5 "$TMP/elsewhere.xml")"; fi
+
+# Canonical form: key order and flow/block style do not change the XML.
+kk xml tests/cli/valid-memo.yaml > "$TMP/c1.xml"
+kk xml tests/cli/valid-memo-reordered.yaml > "$TMP/c2.xml"
+if cmp -s "$TMP/c1.xml" "$TMP/c2.xml"; then pass "cli: canonical XML ignores key order"; else fail "cli: canonical XML depends on key order" "$(diff "$TMP/c1.xml" "$TMP/c2.xml")"; fi
+# YAML 1.1 values reach the XML as written.
+if grep -q '<start>12:00</start>' "$TMP/c1.xml" && grep -q '<present>false</present>' "$TMP/c1.xml"; then
+    pass "cli: unquoted 12:00 stays 12:00"; else fail "cli: 12:00 changed" "$(grep -E 'start|present' "$TMP/c1.xml")"; fi
+
+# BOM and CRLF are accepted as YAML allows.
+printf '\xef\xbb\xbf' > "$TMP/bom.yaml"; cat tests/cli/valid-memo.yaml >> "$TMP/bom.yaml"
+expect_rc "cli: a UTF-8 BOM is accepted" 0 kk check "$TMP/bom.yaml"
+sed 's/$/\r/' tests/cli/valid-memo.yaml > "$TMP/crlf.yaml"
+expect_rc "cli: CRLF line ends are accepted" 0 kk check "$TMP/crlf.yaml"
+kk xml "$TMP/crlf.yaml" > "$TMP/crlf.xml"
+if cmp -s "$TMP/c1.xml" "$TMP/crlf.xml"; then pass "cli: CRLF gives the same XML"; else fail "cli: CRLF changes the XML" "$(diff "$TMP/c1.xml" "$TMP/crlf.xml" | head)"; fi
+
+# Hostile input is refused quickly (bounded, not timed: timeout is a hang guard).
+head -c 100000000 /dev/zero | tr '\0' 'a' > "$TMP/huge.yaml"
+expect_rc "cli: a 100 MB file is refused" 1 timeout 10 "$KOKOUS" check "$TMP/huge.yaml"
+expect_grep "cli: 100 MB message" "$TMP/err" "huge.yaml:1:1: error: the file is 100000000 bytes; a document may be at most 4 MiB: split it"
+rm -f "$TMP/huge.yaml"
+expect_rc "cli: billion laughs is refused" 1 timeout 10 "$KOKOUS" check tests/cli/billion-laughs.yaml
+expect_grep "cli: billion laughs message" "$TMP/err" "a \"billion laughs\" file"
+python3 -c 'print("kind: memo\nx: " + "[" * 5000 + "]" * 5000)' > "$TMP/deep.yaml"
+expect_rc "cli: deep nesting is refused" 1 timeout 10 "$KOKOUS" check "$TMP/deep.yaml"
+expect_grep "cli: deep nesting message" "$TMP/err" "nested more than 32 levels"
