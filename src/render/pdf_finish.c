@@ -1,0 +1,825 @@
+/*
+ * pdf_finish.c — document information, XMP, PDF/A bits and structure-tree
+ * repair on top of Cairo's PDF, through libqpdf's C API.
+ *
+ * qpdf's C API reports errors of object-handle calls only through
+ * qpdf_has_error(), so every step that can fail is followed by q_failed().
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "render/pdf_finish.h"
+
+#include <qpdf/qpdf-c.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An ICC profile bigger than this is not an sRGB profile. */
+#define ICC_MAX_BYTES (4L * 1024 * 1024)
+/* qpdf read warnings shown one by one; the rest are counted. */
+#define MAX_SHOWN_WARNINGS 3
+/* Guards against cyclic or absurd structure trees in the walk. */
+#define STRUCT_MAX_DEPTH 200
+#define STRUCT_MAX_NODES 1000000L
+
+typedef struct {
+    char *title, *author, *subject, *keywords, *creator, *lang, *producer;
+    char info_date[48]; /* D:YYYYMMDDHHmmSS+00'00' */
+    char xmp_date[48];  /* YYYY-MM-DDTHH:MM:SSZ */
+    int pdfa_part;
+} clean_meta;
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} sbuf;
+
+typedef struct {
+    int annot_id;
+    qpdf_oh elem;
+} objr_ref;
+
+typedef struct {
+    qpdf_data q;
+    kk_diag *diag;
+    const char *in_path, *out_path;
+    objr_ref *refs; /* owned */
+    size_t nrefs, caprefs;
+    long nodes;
+} finisher;
+
+/* ---- small text helpers ------------------------------------------------ */
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+/* Only the five XML specials; control characters were removed earlier. */
+static void sb_xml(sbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': sb_puts(b, "&amp;"); break;
+        case '<': sb_puts(b, "&lt;"); break;
+        case '>': sb_puts(b, "&gt;"); break;
+        case '"': sb_puts(b, "&quot;"); break;
+        case '\'': sb_puts(b, "&apos;"); break;
+        default: sb_add(b, s, 1);
+        }
+    }
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0.  Rejects overlongs,
+ * surrogates and code points above U+10FFFF, as XML and qpdf would. */
+static size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if (s[0] == 0xE0 && s[1] < 0xA0)
+            return 0;
+        if (s[0] == 0xED && s[1] >= 0xA0)
+            return 0;
+        return 3;
+    }
+    if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (s[0] == 0xF0 && s[1] < 0x90)
+            return 0;
+        if (s[0] == 0xF4 && s[1] >= 0x90)
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+/* A copy with C0 controls and DEL turned into spaces (XML 1.0 cannot carry
+ * them, and Info must equal XMP), or NULL for NULL.  *bad is set when s is
+ * not UTF-8.  Caller owns the result. */
+static char *clean_text(const char *s, bool *bad, bool *oom)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    char *out = malloc(n + 1);
+    if (!out) {
+        *oom = true;
+        return NULL;
+    }
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t k = utf8_len(u + i);
+        if (k == 0) {
+            *bad = true;
+            free(out);
+            return NULL;
+        }
+        for (size_t j = 0; j < k; j++)
+            out[i + j] = (k == 1 && (u[i] < 0x20 || u[i] == 0x7F))
+                             ? ' ' : (char)u[i + j];
+        i += k;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static bool lang_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 35)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Our own UTC calendar so that neither TZ nor the C library's time_t range
+ * can change the output (days-to-civil after H. Hinnant). */
+static bool format_dates(long long t, clean_meta *m)
+{
+    if (t < 0 || t > 253402300799LL) /* 9999-12-31T23:59:59Z */
+        return false;
+    long long days = t / 86400, secs = t % 86400;
+    long long z = days + 719468;
+    long long era = z / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int mo = (int)(mp < 10 ? mp + 3 : mp - 9);
+    int y = (int)(yoe + era * 400 + (mo <= 2));
+    int hh = (int)(secs / 3600), mm = (int)(secs / 60 % 60), ss = (int)(secs % 60);
+    snprintf(m->info_date, sizeof m->info_date,
+             "D:%04d%02d%02d%02d%02d%02d+00'00'", y, mo, d, hh, mm, ss);
+    snprintf(m->xmp_date, sizeof m->xmp_date, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+             y, mo, d, hh, mm, ss);
+    return true;
+}
+
+static void free_meta(clean_meta *m)
+{
+    free(m->title);
+    free(m->author);
+    free(m->subject);
+    free(m->keywords);
+    free(m->creator);
+    free(m->lang);
+    free(m->producer);
+}
+
+static bool prepare_meta(const kk_pdf_meta *in, const char *out_path,
+                         clean_meta *m, kk_diag *diag)
+{
+    memset(m, 0, sizeof *m);
+    if (!in || !in->title || !in->title[0]) {
+        kk_diag_report(diag, KK_ERROR, KK_FAIL_INPUT, out_path, 0, 0,
+                       "the document has no title; a PDF needs one for its "
+                       "document information");
+        return false;
+    }
+    if (in->pdfa_part < 0 || in->pdfa_part > 2) {
+        kk_sys_error(diag, out_path, "unsupported PDF/A part %d (use 0, 1 or 2)",
+                     in->pdfa_part);
+        return false;
+    }
+    if (in->lang && !lang_ok(in->lang)) {
+        kk_diag_report(diag, KK_ERROR, KK_FAIL_INPUT, out_path, 0, 0,
+                       "'%s' is not a language tag; use e.g. fi, sv or en",
+                       in->lang);
+        return false;
+    }
+    if (!format_dates(in->created, m)) {
+        kk_sys_error(diag, out_path, "creation time %lld is outside years 1970-9999",
+                     in->created);
+        return false;
+    }
+    bool bad = false, oom = false;
+    m->title = clean_text(in->title, &bad, &oom);
+    m->author = clean_text(in->author, &bad, &oom);
+    m->subject = clean_text(in->subject, &bad, &oom);
+    m->keywords = clean_text(in->keywords, &bad, &oom);
+    m->creator = clean_text(in->creator, &bad, &oom);
+    m->lang = clean_text(in->lang, &bad, &oom);
+    m->pdfa_part = in->pdfa_part;
+    if (bad || oom) {
+        if (bad)
+            kk_diag_report(diag, KK_ERROR, KK_FAIL_INPUT, out_path, 0, 0,
+                           "document information (title, organization, "
+                           "subject or keywords) is not valid UTF-8");
+        else
+            kk_sys_error(diag, out_path, "out of memory");
+        free_meta(m);
+        return false;
+    }
+    return true;
+}
+
+/* ---- qpdf plumbing ------------------------------------------------------ */
+
+/* True (after reporting) when the last qpdf call failed. */
+static bool q_failed(finisher *f, const char *what)
+{
+    if (!qpdf_has_error(f->q))
+        return false;
+    qpdf_error e = qpdf_get_error(f->q);
+    const char *text = e ? qpdf_get_error_full_text(f->q, e) : "unknown error";
+    kk_sys_error(f->diag, f->out_path, "cannot finish the PDF (%s): %s", what,
+                 text);
+    return true;
+}
+
+static void report_warnings(finisher *f, const char *when)
+{
+    int n = 0;
+    while (qpdf_more_warnings(f->q)) {
+        qpdf_error w = qpdf_next_warning(f->q);
+        if (++n <= MAX_SHOWN_WARNINGS)
+            kk_diag_report(f->diag, KK_WARNING, KK_FAIL_SYSTEM, f->in_path, 0, 0,
+                           "qpdf %s: %s", when,
+                           qpdf_get_error_full_text(f->q, w));
+    }
+    if (n > MAX_SHOWN_WARNINGS)
+        kk_diag_report(f->diag, KK_WARNING, KK_FAIL_SYSTEM, f->in_path, 0, 0,
+                       "qpdf %s: %d more warnings", when, n - MAX_SHOWN_WARNINGS);
+}
+
+static void set_text(finisher *f, qpdf_oh dict, const char *key, const char *utf8)
+{
+    if (!utf8)
+        return;
+    qpdf_oh s = qpdf_oh_new_unicode_string(f->q, utf8);
+    qpdf_oh_replace_key(f->q, dict, key, s);
+    qpdf_oh_release(f->q, s);
+}
+
+static void set_parsed(finisher *f, qpdf_oh dict, const char *key, const char *pdf)
+{
+    qpdf_oh v = qpdf_oh_parse(f->q, pdf);
+    qpdf_oh_replace_key(f->q, dict, key, v);
+    qpdf_oh_release(f->q, v);
+}
+
+/* Replaces Cairo's Info (its CreationDate is the wall clock) as a whole. */
+static bool write_info(finisher *f, const clean_meta *m)
+{
+    qpdf_oh d = qpdf_oh_new_dictionary(f->q);
+    set_text(f, d, "/Title", m->title);
+    set_text(f, d, "/Author", m->author);
+    set_text(f, d, "/Subject", m->subject);
+    set_text(f, d, "/Keywords", m->keywords);
+    set_text(f, d, "/Creator", m->creator);
+    set_text(f, d, "/Producer", m->producer);
+    set_text(f, d, "/CreationDate", m->info_date);
+    set_text(f, d, "/ModDate", m->info_date);
+    qpdf_oh ind = qpdf_make_indirect_object(f->q, d);
+    qpdf_oh trailer = qpdf_get_trailer(f->q);
+    qpdf_oh_replace_key(f->q, trailer, "/Info", ind);
+    return !q_failed(f, "document information");
+}
+
+/* The XMP packet; values are the same strings as in Info (PDF/A 6.7.3).
+ * Caller frees the result. */
+static char *build_xmp(const clean_meta *m)
+{
+    sbuf b = {0};
+    sb_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                "  <rdf:Description rdf:about=\"\" "
+                "xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+                "   <dc:format>application/pdf</dc:format>\n"
+                "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    sb_xml(&b, m->title);
+    sb_puts(&b, "</rdf:li></rdf:Alt></dc:title>\n");
+    if (m->author) {
+        sb_puts(&b, "   <dc:creator><rdf:Seq><rdf:li>");
+        sb_xml(&b, m->author);
+        sb_puts(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
+    }
+    if (m->subject) {
+        sb_puts(&b, "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        sb_xml(&b, m->subject);
+        sb_puts(&b, "</rdf:li></rdf:Alt></dc:description>\n");
+    }
+    if (m->lang) {
+        sb_puts(&b, "   <dc:language><rdf:Bag><rdf:li>");
+        sb_xml(&b, m->lang);
+        sb_puts(&b, "</rdf:li></rdf:Bag></dc:language>\n");
+    }
+    sb_puts(&b, "  </rdf:Description>\n"
+                "  <rdf:Description rdf:about=\"\" "
+                "xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
+    static const char *const dates[] = {"CreateDate", "ModifyDate", "MetadataDate"};
+    for (size_t i = 0; i < 3; i++) {
+        sb_puts(&b, "   <xmp:");
+        sb_puts(&b, dates[i]);
+        sb_puts(&b, ">");
+        sb_puts(&b, m->xmp_date);
+        sb_puts(&b, "</xmp:");
+        sb_puts(&b, dates[i]);
+        sb_puts(&b, ">\n");
+    }
+    if (m->creator) {
+        sb_puts(&b, "   <xmp:CreatorTool>");
+        sb_xml(&b, m->creator);
+        sb_puts(&b, "</xmp:CreatorTool>\n");
+    }
+    sb_puts(&b, "  </rdf:Description>\n"
+                "  <rdf:Description rdf:about=\"\" "
+                "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+                "   <pdf:Producer>");
+    sb_xml(&b, m->producer);
+    sb_puts(&b, "</pdf:Producer>\n");
+    if (m->keywords) {
+        sb_puts(&b, "   <pdf:Keywords>");
+        sb_xml(&b, m->keywords);
+        sb_puts(&b, "</pdf:Keywords>\n");
+    }
+    sb_puts(&b, "  </rdf:Description>\n");
+    if (m->pdfa_part > 0) {
+        sb_puts(&b, "  <rdf:Description rdf:about=\"\" "
+                    "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+                    "   <pdfaid:part>");
+        sb_puts(&b, m->pdfa_part == 1 ? "1" : "2");
+        sb_puts(&b, "</pdfaid:part>\n"
+                    "   <pdfaid:conformance>B</pdfaid:conformance>\n"
+                    "  </rdf:Description>\n");
+    }
+    sb_puts(&b, " </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+/* A new stream object with `data` unfiltered (qpdf compresses it on write
+ * unless it is /Type /Metadata, which qpdf and PDF/A keep plain). */
+static qpdf_oh new_stream(finisher *f, const unsigned char *data, size_t len)
+{
+    qpdf_oh s = qpdf_oh_new_stream(f->q);
+    qpdf_oh null = qpdf_oh_new_null(f->q);
+    qpdf_oh_replace_stream_data(f->q, s, data, len, null, null);
+    qpdf_oh_release(f->q, null);
+    return s;
+}
+
+static bool write_metadata(finisher *f, qpdf_oh root, const clean_meta *m)
+{
+    char *xmp = build_xmp(m);
+    if (!xmp) {
+        kk_sys_error(f->diag, f->out_path, "out of memory");
+        return false;
+    }
+    qpdf_oh s = new_stream(f, (const unsigned char *)xmp, strlen(xmp));
+    free(xmp);
+    qpdf_oh d = qpdf_oh_get_dict(f->q, s);
+    set_parsed(f, d, "/Type", "/Metadata");
+    set_parsed(f, d, "/Subtype", "/XML");
+    qpdf_oh_replace_key(f->q, root, "/Metadata", s);
+    return !q_failed(f, "XMP metadata");
+}
+
+/* Reads the profile and checks it is an RGB ICC profile.  Caller frees. */
+static unsigned char *read_icc(const char *path, size_t *len, kk_diag *diag)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        kk_sys_error(diag, path, "cannot open the ICC profile for PDF/A: %s "
+                     "(install icc-profiles-free)", strerror(errno));
+        return NULL;
+    }
+    unsigned char *buf = malloc(ICC_MAX_BYTES + 1);
+    size_t n = buf ? fread(buf, 1, ICC_MAX_BYTES + 1, fp) : 0;
+    bool err = ferror(fp);
+    fclose(fp);
+    if (!buf || err || n > ICC_MAX_BYTES || n < 128 ||
+        memcmp(buf + 36, "acsp", 4) != 0 || memcmp(buf + 16, "RGB ", 4) != 0) {
+        kk_sys_error(diag, path, "%s", !buf ? "out of memory"
+                                 : err ? "cannot read the ICC profile"
+                                       : "not an RGB ICC profile");
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static bool write_output_intent(finisher *f, qpdf_oh root,
+                                const unsigned char *icc, size_t icc_len)
+{
+    qpdf_oh s = new_stream(f, icc, icc_len);
+    qpdf_oh sd = qpdf_oh_get_dict(f->q, s);
+    set_parsed(f, sd, "/N", "3");
+    qpdf_oh oi = qpdf_oh_parse(f->q,
+        "<< /Type /OutputIntent /S /GTS_PDFA1"
+        " /OutputConditionIdentifier (sRGB IEC61966-2.1)"
+        " /RegistryName (http://www.color.org) /Info (sRGB IEC61966-2.1) >>");
+    qpdf_oh_replace_key(f->q, oi, "/DestOutputProfile", s);
+    qpdf_oh arr = qpdf_oh_new_array(f->q);
+    qpdf_oh_append_item(f->q, arr, oi);
+    qpdf_oh_replace_key(f->q, root, "/OutputIntents", arr);
+    return !q_failed(f, "PDF/A output intent");
+}
+
+/* ---- structure tree repair --------------------------------------------- */
+
+static bool add_ref(finisher *f, int annot_id, qpdf_oh elem)
+{
+    if (f->nrefs == f->caprefs) {
+        size_t cap = f->caprefs ? f->caprefs * 2 : 16;
+        objr_ref *p = realloc(f->refs, cap * sizeof *p);
+        if (!p)
+            return false;
+        f->refs = p;
+        f->caprefs = cap;
+    }
+    f->refs[f->nrefs++] = (objr_ref){annot_id, elem};
+    return true;
+}
+
+/* Records which structure element owns each annotation (its OBJR kid).
+ * Handles stay alive until qpdf_cleanup. */
+static bool walk_struct(finisher *f, qpdf_oh node, qpdf_oh elem, int depth)
+{
+    if (depth > STRUCT_MAX_DEPTH || ++f->nodes > STRUCT_MAX_NODES)
+        return true; /* give up quietly: the repair is best effort */
+    if (qpdf_oh_is_array(f->q, node)) {
+        int n = qpdf_oh_get_array_n_items(f->q, node);
+        for (int i = 0; i < n; i++) {
+            qpdf_oh k = qpdf_oh_get_array_item(f->q, node, i);
+            if (!walk_struct(f, k, elem, depth + 1))
+                return false;
+        }
+        return true;
+    }
+    if (!qpdf_oh_is_dictionary(f->q, node))
+        return true;
+    if (qpdf_oh_is_dictionary_of_type(f->q, node, "/OBJR", "")) {
+        qpdf_oh obj = qpdf_oh_get_key(f->q, node, "/Obj");
+        int id = qpdf_oh_get_object_id(f->q, obj);
+        return id <= 0 || elem == 0 || add_ref(f, id, elem);
+    }
+    if (qpdf_oh_is_dictionary_of_type(f->q, node, "/MCR", ""))
+        return true;
+    /* A StructElem (its /Type is optional) or the StructTreeRoot. */
+    qpdf_oh kids = qpdf_oh_get_key(f->q, node, "/K");
+    bool is_root = qpdf_oh_is_dictionary_of_type(f->q, node, "/StructTreeRoot", "");
+    return walk_struct(f, kids, is_root ? 0 : node, depth + 1);
+}
+
+static qpdf_oh owner_of(const finisher *f, int annot_id)
+{
+    for (size_t i = 0; i < f->nrefs; i++)
+        if (f->refs[i].annot_id == annot_id)
+            return f->refs[i].elem;
+    return 0;
+}
+
+/* Looks key up in a number tree (flat /Nums or /Kids). */
+static bool numtree_has(finisher *f, qpdf_oh node, long long key, int depth)
+{
+    if (depth > 32 || !qpdf_oh_is_dictionary(f->q, node))
+        return false;
+    qpdf_oh nums = qpdf_oh_get_key(f->q, node, "/Nums");
+    int n = qpdf_oh_is_array(f->q, nums) ? qpdf_oh_get_array_n_items(f->q, nums) : 0;
+    for (int i = 0; i + 1 < n; i += 2) {
+        qpdf_oh k = qpdf_oh_get_array_item(f->q, nums, i);
+        bool hit = qpdf_oh_is_integer(f->q, k) && qpdf_oh_get_int_value(f->q, k) == key;
+        qpdf_oh_release(f->q, k);
+        if (hit)
+            return true;
+    }
+    qpdf_oh kids = qpdf_oh_get_key(f->q, node, "/Kids");
+    n = qpdf_oh_is_array(f->q, kids) ? qpdf_oh_get_array_n_items(f->q, kids) : 0;
+    for (int i = 0; i < n; i++)
+        if (numtree_has(f, qpdf_oh_get_array_item(f->q, kids, i), key, depth + 1))
+            return true;
+    return false;
+}
+
+/* Inserts key -> value into a flat /Nums, keeping keys sorted.  False when
+ * the tree is not flat (Cairo only writes flat ones). */
+static bool numtree_insert(finisher *f, qpdf_oh tree, long long key, qpdf_oh value)
+{
+    qpdf_oh nums = qpdf_oh_get_key(f->q, tree, "/Nums");
+    if (!qpdf_oh_is_array(f->q, nums) || qpdf_oh_has_key(f->q, tree, "/Kids"))
+        return false;
+    int n = qpdf_oh_get_array_n_items(f->q, nums);
+    int at = n - n % 2;
+    for (int i = 0; i + 1 < n; i += 2) {
+        qpdf_oh k = qpdf_oh_get_array_item(f->q, nums, i);
+        if (qpdf_oh_is_integer(f->q, k) && qpdf_oh_get_int_value(f->q, k) > key) {
+            at = i;
+            break;
+        }
+    }
+    qpdf_oh k = qpdf_oh_new_integer(f->q, key);
+    qpdf_oh_insert_item(f->q, nums, at, k);
+    qpdf_oh_insert_item(f->q, nums, at + 1, value);
+    return true;
+}
+
+/* Cairo 1.16 can leave /StructParent(s) pointing at ParentTree keys it
+ * never wrote (and, for links without any structure, a tree it never
+ * wrote).  Point them at the Link element that owns the annotation when we
+ * know it, otherwise drop the key: a missing entry is legal, a dangling
+ * one confuses assistive technology and validators. */
+static bool repair_struct_parents(finisher *f, qpdf_oh root, int *fixed, int *dropped)
+{
+    qpdf_oh str = qpdf_oh_get_key(f->q, root, "/StructTreeRoot");
+    bool has_tree = qpdf_oh_is_dictionary(f->q, str);
+    qpdf_oh ptree = has_tree ? qpdf_oh_get_key(f->q, str, "/ParentTree") : 0;
+    if (has_tree && !qpdf_oh_is_dictionary(f->q, ptree)) {
+        ptree = qpdf_oh_parse(f->q, "<< /Nums [ ] >>");
+        ptree = qpdf_make_indirect_object(f->q, ptree);
+        qpdf_oh_replace_key(f->q, str, "/ParentTree", ptree);
+    }
+    if (has_tree && !walk_struct(f, str, 0, 0)) {
+        kk_sys_error(f->diag, f->out_path, "out of memory");
+        return false;
+    }
+    if (q_failed(f, "reading the structure tree"))
+        return false;
+
+    int npages = qpdf_get_num_pages(f->q);
+    for (int p = 0; p < npages; p++) {
+        qpdf_oh page = qpdf_get_page_n(f->q, (size_t)p);
+        qpdf_oh sps = qpdf_oh_get_key(f->q, page, "/StructParents");
+        if (qpdf_oh_is_integer(f->q, sps) &&
+            (!has_tree || !numtree_has(f, ptree, qpdf_oh_get_int_value(f->q, sps), 0))) {
+            qpdf_oh_remove_key(f->q, page, "/StructParents");
+            (*dropped)++;
+        }
+        qpdf_oh annots = qpdf_oh_get_key(f->q, page, "/Annots");
+        int n = qpdf_oh_is_array(f->q, annots) ? qpdf_oh_get_array_n_items(f->q, annots) : 0;
+        for (int i = 0; i < n; i++) {
+            qpdf_oh a = qpdf_oh_get_array_item(f->q, annots, i);
+            qpdf_oh sp = qpdf_oh_get_key_if_dict(f->q, a, "/StructParent");
+            if (qpdf_oh_is_integer(f->q, sp)) {
+                long long key = qpdf_oh_get_int_value(f->q, sp);
+                if (!has_tree || !numtree_has(f, ptree, key, 0)) {
+                    qpdf_oh elem = has_tree ? owner_of(f, qpdf_oh_get_object_id(f->q, a)) : 0;
+                    if (elem && numtree_insert(f, ptree, key, elem)) {
+                        (*fixed)++;
+                    } else {
+                        qpdf_oh_remove_key(f->q, a, "/StructParent");
+                        (*dropped)++;
+                    }
+                }
+            }
+            qpdf_oh_release(f->q, sp);
+            qpdf_oh_release(f->q, a);
+        }
+        /* PDF/UA: annotations are visited in structure order. */
+        if (n > 0 && has_tree)
+            set_parsed(f, page, "/Tabs", "/S");
+        if (q_failed(f, "repairing the structure tree"))
+            return false;
+    }
+    return !q_failed(f, "repairing the structure tree");
+}
+
+/* PDF/A-1 forbids transparency groups; Cairo adds an (unneeded for opaque
+ * content) isolated group to every page. */
+static bool drop_page_groups(finisher *f)
+{
+    int npages = qpdf_get_num_pages(f->q);
+    for (int p = 0; p < npages; p++) {
+        qpdf_oh page = qpdf_get_page_n(f->q, (size_t)p);
+        qpdf_oh g = qpdf_oh_get_key(f->q, page, "/Group");
+        if (qpdf_oh_is_dictionary(f->q, g) &&
+            qpdf_oh_is_name_and_equals(f->q, qpdf_oh_get_key(f->q, g, "/S"),
+                                       "/Transparency"))
+            qpdf_oh_remove_key(f->q, page, "/Group");
+    }
+    return !q_failed(f, "removing page transparency groups");
+}
+
+static bool write_catalog(finisher *f, qpdf_oh root, const clean_meta *m)
+{
+    if (m->lang)
+        set_text(f, root, "/Lang", m->lang);
+    qpdf_oh vp = qpdf_oh_get_key(f->q, root, "/ViewerPreferences");
+    if (!qpdf_oh_is_dictionary(f->q, vp)) {
+        vp = qpdf_oh_new_dictionary(f->q);
+        qpdf_oh_replace_key(f->q, root, "/ViewerPreferences", vp);
+        vp = qpdf_oh_get_key(f->q, root, "/ViewerPreferences");
+    }
+    set_parsed(f, vp, "/DisplayDocTitle", "true");
+    /* Marked means "has a structure tree"; claiming it without one lies. */
+    if (qpdf_oh_is_dictionary(f->q, qpdf_oh_get_key(f->q, root, "/StructTreeRoot")))
+        set_parsed(f, root, "/MarkInfo", "<< /Marked true >>");
+    set_parsed(f, root, "/PageLabels", "<< /Nums [ 0 << /S /D >> ] >>");
+    qpdf_oh outl = qpdf_oh_get_key(f->q, root, "/Outlines");
+    if (qpdf_oh_is_dictionary(f->q, outl) && qpdf_oh_has_key(f->q, outl, "/First"))
+        set_parsed(f, root, "/PageMode", "/UseOutlines");
+    return !q_failed(f, "catalog");
+}
+
+/* "kokous" plus whatever produced the page content, so the string stays
+ * fixed for a given installation.  Caller owns the result. */
+static char *make_producer(finisher *f)
+{
+    qpdf_oh info = qpdf_oh_get_key(f->q, qpdf_get_trailer(f->q), "/Info");
+    qpdf_oh prod = qpdf_oh_get_key_if_dict(f->q, info, "/Producer");
+    const char *old = qpdf_oh_is_string(f->q, prod) ? qpdf_oh_get_utf8_value(f->q, prod) : "";
+    char *old_copy = NULL;
+    bool bad = false, oom = false;
+    if (old[0])
+        old_copy = clean_text(old, &bad, &oom);
+    const char *qv = qpdf_get_qpdf_version();
+    size_t n = strlen("kokous (, qpdf )") + (old_copy ? strlen(old_copy) : 0) + strlen(qv) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "kokous (%s%sqpdf %s)", old_copy ? old_copy : "",
+                 old_copy ? ", " : "", qv);
+    free(old_copy);
+    return s;
+}
+
+/* ---- output file -------------------------------------------------------- */
+
+/* ".NAME.XXXXXX" next to path.  Caller frees. */
+static char *temp_template(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    const char *base = slash ? slash + 1 : path;
+    size_t n = dirlen + 1 + strlen(base) + 8;
+    char *t = malloc(n);
+    if (t)
+        snprintf(t, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+    return t;
+}
+
+/* The mode a fresh file would get, or the existing target's mode. */
+static mode_t target_mode(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return st.st_mode & 0777;
+    /* umask can only be read by setting it; kokous is single-threaded. */
+    mode_t mask = umask(077);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
+static bool write_pdf(finisher *f, int pdfa_part)
+{
+    char *tmp = temp_template(f->out_path);
+    if (!tmp) {
+        kk_sys_error(f->diag, f->out_path, "out of memory");
+        return false;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        kk_sys_error(f->diag, f->out_path, "cannot create a file in the output "
+                     "folder: %s", strerror(errno));
+        free(tmp);
+        return false;
+    }
+    bool ok = fchmod(fd, target_mode(f->out_path)) == 0;
+    close(fd);
+
+    qpdf_data q = f->q;
+    ok = ok && !(qpdf_init_write(q, tmp) & QPDF_ERRORS);
+    if (ok) {
+        qpdf_set_deterministic_ID(q, QPDF_TRUE);
+        qpdf_set_newline_before_endstream(q, QPDF_TRUE);
+        /* Keep Cairo's already-compressed streams byte for byte. */
+        qpdf_set_decode_level(q, qpdf_dl_none);
+        qpdf_set_compress_streams(q, QPDF_TRUE);
+        if (pdfa_part == 1) {
+            qpdf_set_object_stream_mode(q, qpdf_o_disable);
+            qpdf_force_pdf_version(q, "1.4");
+        } else {
+            qpdf_set_object_stream_mode(q, qpdf_o_generate);
+        }
+        ok = !(qpdf_write(q) & QPDF_ERRORS);
+    }
+    if (!ok && !q_failed(f, "writing"))
+        kk_sys_error(f->diag, f->out_path, "cannot write the PDF: %s",
+                     strerror(errno));
+    if (ok) {
+        report_warnings(f, "while writing");
+        /* qpdf closed the file; make the data durable before the rename. */
+        int rfd = open(tmp, O_RDONLY);
+        ok = rfd >= 0 && fsync(rfd) == 0;
+        if (rfd >= 0)
+            close(rfd);
+        if (ok && rename(tmp, f->out_path) != 0)
+            ok = false;
+        if (!ok)
+            kk_sys_error(f->diag, f->out_path, "cannot save the PDF: %s",
+                         strerror(errno));
+    }
+    if (!ok)
+        unlink(tmp);
+    free(tmp);
+    return ok;
+}
+
+/* ---- entry point ---------------------------------------------------------- */
+
+static bool finish(finisher *f, clean_meta *m, const unsigned char *icc, size_t icc_len)
+{
+    qpdf_silence_errors(f->q);
+    /* Warnings still queue up for report_warnings; only the printing stops. */
+    qpdf_set_suppress_warnings(f->q, QPDF_TRUE);
+    if (qpdf_read(f->q, f->in_path, NULL) & QPDF_ERRORS) {
+        qpdf_error e = qpdf_get_error(f->q);
+        kk_sys_error(f->diag, f->in_path, "cannot read the rendered PDF: %s",
+                     e ? qpdf_get_error_full_text(f->q, e) : "unknown error");
+        return false;
+    }
+    report_warnings(f, "repaired the rendered PDF");
+    m->producer = make_producer(f);
+    if (!m->producer) {
+        kk_sys_error(f->diag, f->out_path, "out of memory");
+        return false;
+    }
+    qpdf_oh root = qpdf_get_root(f->q);
+    int fixed = 0, dropped = 0;
+    if (q_failed(f, "reading the catalog") || !write_info(f, m) ||
+        !repair_struct_parents(f, root, &fixed, &dropped) ||
+        !write_catalog(f, root, m) || !write_metadata(f, root, m))
+        return false;
+    if (m->pdfa_part > 0 && !write_output_intent(f, root, icc, icc_len))
+        return false;
+    if (m->pdfa_part == 1 && !drop_page_groups(f))
+        return false;
+    return write_pdf(f, m->pdfa_part);
+}
+
+bool kk_pdf_finish(const char *in_path, const char *out_path,
+                   const kk_pdf_meta *meta, kk_diag *diag)
+{
+    if (!in_path || !out_path || !out_path[0]) {
+        kk_sys_error(diag, NULL, "kk_pdf_finish: no input or output path");
+        return false;
+    }
+    clean_meta m;
+    if (!prepare_meta(meta, out_path, &m, diag))
+        return false;
+    unsigned char *icc = NULL;
+    size_t icc_len = 0;
+    if (m.pdfa_part > 0) {
+        icc = read_icc(meta->icc_path ? meta->icc_path : KK_PDF_DEFAULT_ICC,
+                       &icc_len, diag);
+        if (!icc) {
+            free_meta(&m);
+            return false;
+        }
+    }
+    finisher f = {.q = qpdf_init(), .diag = diag, .in_path = in_path,
+                  .out_path = out_path};
+    bool ok = false;
+    if (!f.q)
+        kk_sys_error(diag, out_path, "out of memory");
+    else
+        ok = finish(&f, &m, icc, icc_len);
+    if (f.q)
+        qpdf_cleanup(&f.q);
+    free(f.refs);
+    free(icc);
+    free_meta(&m);
+    return ok;
+}

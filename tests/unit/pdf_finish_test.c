@@ -1,0 +1,196 @@
+/*
+ * pdf_finish_test — makes a small tagged two-page PDF with Cairo and runs
+ * kk_pdf_finish on it in each PDF/A mode.  The external checks (qpdf --check,
+ * pdfinfo, byte-identical reruns) live in pdf_finish_test.sh; this program
+ * only checks what C can see cheaply: return values, and that a failure
+ * leaves no file behind.
+ *
+ * Usage: pdf_finish_test OUTDIR
+ * Writes OUTDIR/raw.pdf (Cairo's output), OUTDIR/plain.pdf, OUTDIR/a1b.pdf,
+ * OUTDIR/a2b.pdf and OUTDIR/inplace.pdf (finished over itself).
+ */
+#include "render/pdf_finish.h"
+#include "util/diag.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+#define CHECK(cond)                                                          \
+    do {                                                                     \
+        if (!(cond)) {                                                       \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
+                    #cond);                                                  \
+            failures++;                                                      \
+        }                                                                    \
+    } while (0)
+
+static void text_at(cairo_t *cr, double x, double y, const char *s)
+{
+    cairo_move_to(cr, x, y);
+    cairo_show_text(cr, s);
+}
+
+static bool make_raw_pdf(const char *path)
+{
+    cairo_surface_t *s = cairo_pdf_surface_create(path, 595.0, 842.0);
+    cairo_t *cr = cairo_create(s);
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                           CAIRO_FONT_WEIGHT_NORMAL);
+
+    cairo_tag_begin(cr, "Document", "");
+
+    cairo_tag_begin(cr, "H1", "");
+    cairo_set_font_size(cr, 20);
+    text_at(cr, 72, 90, "Kokouskutsu");
+    cairo_tag_end(cr, "H1");
+    cairo_pdf_surface_add_outline(s, CAIRO_PDF_OUTLINE_ROOT, "Kokouskutsu",
+                                  "page=1 pos=[72 70]", 0);
+
+    cairo_tag_begin(cr, "P", "");
+    cairo_set_font_size(cr, 11);
+    text_at(cr, 72, 130, "Hallitus kokoontuu torstaina. Lis\xc3\xa4tietoja:");
+    cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='https://example.org/kokous'");
+    text_at(cr, 72, 146, "https://example.org/kokous");
+    cairo_tag_end(cr, CAIRO_TAG_LINK);
+    cairo_tag_end(cr, "P");
+
+    cairo_show_page(cr);
+
+    cairo_tag_begin(cr, "H1", "");
+    cairo_set_font_size(cr, 20);
+    text_at(cr, 72, 90, "Liite");
+    cairo_tag_end(cr, "H1");
+    cairo_pdf_surface_add_outline(s, CAIRO_PDF_OUTLINE_ROOT, "Liite",
+                                  "page=2 pos=[72 70]", 0);
+    cairo_tag_begin(cr, "P", "");
+    cairo_set_font_size(cr, 11);
+    text_at(cr, 72, 130, "Toinen sivu.");
+    cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='https://example.org/liite'");
+    text_at(cr, 72, 146, "https://example.org/liite");
+    cairo_tag_end(cr, CAIRO_TAG_LINK);
+    cairo_tag_end(cr, "P");
+
+    cairo_tag_end(cr, "Document");
+    cairo_show_page(cr);
+
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_status_t st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        fprintf(stderr, "cairo: %s\n", cairo_status_to_string(st));
+        return false;
+    }
+    return true;
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* Temp files are named ".NAME.XXXXXX"; any leftover means a leak on failure. */
+static int count_hidden(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 &&
+            strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
+        return 2;
+    }
+    const char *dir = argv[1];
+    char *raw = join(dir, "raw.pdf");
+    char *inplace = join(dir, "inplace.pdf");
+    if (!raw || !inplace || !make_raw_pdf(raw) || !make_raw_pdf(inplace)) {
+        free(raw);
+        free(inplace);
+        return 1;
+    }
+
+    kk_diag *diag = kk_diag_new(KK_DIAG_TEXT, stderr);
+    kk_pdf_meta meta = {
+        .title = "Kokouskutsu & <esityslista> \xe2\x80\x94 hallitus",
+        .author = "Esimerkin kunta",
+        .subject = "Hallituksen kokous 1/2024",
+        .keywords = "kokous, hallitus",
+        .creator = "kokous 0.1.0",
+        .lang = "fi",
+        .created = 1704067200LL + 3661, /* 2024-01-01 01:01:01 UTC */
+        .pdfa_part = 0,
+        .icc_path = NULL,
+    };
+
+    static const struct {
+        const char *name;
+        int part;
+    } outs[] = {{"plain.pdf", 0}, {"a1b.pdf", 1}, {"a2b.pdf", 2}};
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
+        char *out = join(dir, outs[i].name);
+        meta.pdfa_part = outs[i].part;
+        CHECK(out && kk_pdf_finish(raw, out, &meta, diag));
+        free(out);
+    }
+
+    meta.pdfa_part = 2;
+    CHECK(kk_pdf_finish(inplace, inplace, &meta, diag));
+
+    /* Failures must report and leave nothing behind. */
+    kk_diag *quiet = kk_diag_new(KK_DIAG_COLLECT, NULL);
+    char *missing = join(dir, "no-such-input.pdf");
+    char *bad_out = join(dir, "bad.pdf");
+    CHECK(!kk_pdf_finish(missing, bad_out, &meta, quiet));
+    CHECK(kk_diag_error_count(quiet) == 1);
+    CHECK(!kk_pdf_finish(raw, "/nonexistent-dir/x.pdf", &meta, quiet));
+    CHECK(kk_diag_error_count(quiet) == 2);
+    kk_pdf_meta no_title = meta;
+    no_title.title = NULL;
+    CHECK(!kk_pdf_finish(raw, bad_out, &no_title, quiet));
+    kk_pdf_meta bad_icc = meta;
+    bad_icc.icc_path = "/nonexistent.icc";
+    CHECK(!kk_pdf_finish(raw, bad_out, &bad_icc, quiet));
+    /* Not a PDF at all: qpdf must fail, not recover into garbage. */
+    CHECK(!kk_pdf_finish("/etc/hostname", bad_out, &meta, quiet));
+    CHECK(kk_diag_error_count(quiet) == 5);
+    for (size_t i = 0; i < kk_diag_count(quiet); i++)
+        fprintf(stderr, "expected: %s\n", kk_diag_get(quiet, i)->message);
+    FILE *f = fopen(bad_out, "rb");
+    CHECK(f == NULL);
+    if (f)
+        fclose(f);
+    CHECK(count_hidden(dir) == 0);
+
+    kk_diag_free(quiet);
+    kk_diag_free(diag);
+    free(missing);
+    free(bad_out);
+    free(raw);
+    free(inplace);
+    if (failures)
+        fprintf(stderr, "%d check(s) failed\n", failures);
+    else
+        fprintf(stderr, "pdf_finish_test: all C checks passed\n");
+    return failures ? 1 : 0;
+}
