@@ -265,19 +265,21 @@ static bool q_failed(finisher *f, const char *what)
     return true;
 }
 
-static void report_warnings(finisher *f, const char *when)
+/* qpdf reads lazily, so repairs of the input surface while writing too. */
+static void report_warnings(finisher *f)
 {
     int n = 0;
     while (qpdf_more_warnings(f->q)) {
         qpdf_error w = qpdf_next_warning(f->q);
         if (++n <= MAX_SHOWN_WARNINGS)
             kk_diag_report(f->diag, KK_WARNING, KK_FAIL_SYSTEM, f->in_path, 0, 0,
-                           "qpdf %s: %s", when,
+                           "qpdf had to repair the rendered PDF: %s",
                            qpdf_get_error_full_text(f->q, w));
     }
     if (n > MAX_SHOWN_WARNINGS)
         kk_diag_report(f->diag, KK_WARNING, KK_FAIL_SYSTEM, f->in_path, 0, 0,
-                       "qpdf %s: %d more warnings", when, n - MAX_SHOWN_WARNINGS);
+                       "qpdf had to repair the rendered PDF: %d more warnings",
+                       n - MAX_SHOWN_WARNINGS);
 }
 
 static void set_text(finisher *f, qpdf_oh dict, const char *key, const char *utf8)
@@ -311,6 +313,9 @@ static bool write_info(finisher *f, const clean_meta *m)
     qpdf_oh ind = qpdf_make_indirect_object(f->q, d);
     qpdf_oh trailer = qpdf_get_trailer(f->q);
     qpdf_oh_replace_key(f->q, trailer, "/Info", ind);
+    /* qpdf keeps the first half of an existing /ID; Cairo >= 1.17 derives
+     * one from the clock, so drop it and let both halves be content-based. */
+    qpdf_oh_remove_key(f->q, trailer, "/ID");
     return !q_failed(f, "document information");
 }
 
@@ -557,6 +562,24 @@ static bool numtree_insert(finisher *f, qpdf_oh tree, long long key, qpdf_oh val
     return true;
 }
 
+/* PDF/A (ISO 19005-1 6.5.3, -2 6.3.2) wants every annotation printable and
+ * visible; Cairo writes no /F at all.  Harmless for plain PDFs too. */
+static void set_print_flag(finisher *f, qpdf_oh annot)
+{
+    if (!qpdf_oh_is_dictionary(f->q, annot))
+        return;
+    long long flags = 0;
+    qpdf_oh old = qpdf_oh_get_key(f->q, annot, "/F");
+    if (qpdf_oh_is_integer(f->q, old))
+        flags = qpdf_oh_get_int_value(f->q, old);
+    qpdf_oh_release(f->q, old);
+    /* Print on; Invisible, Hidden, ToggleNoView and NoView off. */
+    flags = (flags | 4) & ~(1LL | 2LL | 32LL | 256LL);
+    qpdf_oh v = qpdf_oh_new_integer(f->q, flags);
+    qpdf_oh_replace_key(f->q, annot, "/F", v);
+    qpdf_oh_release(f->q, v);
+}
+
 /* Cairo 1.16 can leave /StructParent(s) pointing at ParentTree keys it
  * never wrote (and, for links without any structure, a tree it never
  * wrote).  Point them at the Link element that owns the annotation when we
@@ -606,6 +629,7 @@ static bool repair_struct_parents(finisher *f, qpdf_oh root, int *fixed, int *dr
                 }
             }
             qpdf_oh_release(f->q, sp);
+            set_print_flag(f, a);
             qpdf_oh_release(f->q, a);
         }
         /* PDF/UA: annotations are visited in structure order. */
@@ -739,7 +763,7 @@ static bool write_pdf(finisher *f, int pdfa_part)
         kk_sys_error(f->diag, f->out_path, "cannot write the PDF: %s",
                      strerror(errno));
     if (ok) {
-        report_warnings(f, "while writing");
+        report_warnings(f);
         /* qpdf closed the file; make the data durable before the rename. */
         int rfd = open(tmp, O_RDONLY);
         ok = rfd >= 0 && fsync(rfd) == 0;
@@ -770,7 +794,7 @@ static bool finish(finisher *f, clean_meta *m, const unsigned char *icc, size_t 
                      e ? qpdf_get_error_full_text(f->q, e) : "unknown error");
         return false;
     }
-    report_warnings(f, "repaired the rendered PDF");
+    report_warnings(f);
     m->producer = make_producer(f);
     if (!m->producer) {
         kk_sys_error(f->diag, f->out_path, "out of memory");

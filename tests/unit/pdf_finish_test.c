@@ -7,12 +7,16 @@
  *
  * Usage: pdf_finish_test OUTDIR
  * Writes OUTDIR/raw.pdf (Cairo's output), OUTDIR/plain.pdf, OUTDIR/a1b.pdf,
- * OUTDIR/a2b.pdf and OUTDIR/inplace.pdf (finished over itself).
+ * OUTDIR/a2b.pdf, OUTDIR/inplace.pdf (finished over itself),
+ * OUTDIR/linkonly.pdf (from Cairo's damaged output for a link without any
+ * structure) and OUTDIR/reparented.pdf (from raw.pdf with the link entries
+ * cut out of its ParentTree).
  */
 #include "render/pdf_finish.h"
 #include "util/diag.h"
 
 #include <cairo-pdf.h>
+#include <qpdf/qpdf-c.h>
 #include <cairo.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -90,6 +94,111 @@ static bool make_raw_pdf(const char *path)
     return true;
 }
 
+/* Cairo 1.16 writes a broken file (dangling /StructParent, an object in the
+ * xref that is never written) for a link outside any structure element. */
+static bool make_linkonly_pdf(const char *path)
+{
+    cairo_surface_t *s = cairo_pdf_surface_create(path, 595.0, 842.0);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_font_size(cr, 12);
+    cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='https://example.org/'");
+    text_at(cr, 72, 120, "https://example.org/");
+    cairo_tag_end(cr, CAIRO_TAG_LINK);
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return true;
+}
+
+/* The flat /Nums array of the ParentTree, or a null handle. */
+static qpdf_oh parent_nums(qpdf_data q)
+{
+    qpdf_oh str = qpdf_oh_get_key(q, qpdf_get_root(q), "/StructTreeRoot");
+    qpdf_oh pt = qpdf_oh_get_key_if_dict(q, str, "/ParentTree");
+    return qpdf_oh_get_key_if_dict(q, pt, "/Nums");
+}
+
+static qpdf_oh nums_lookup(qpdf_data q, qpdf_oh nums, long long key)
+{
+    int n = qpdf_oh_is_array(q, nums) ? qpdf_oh_get_array_n_items(q, nums) : 0;
+    for (int i = 0; i + 1 < n; i += 2)
+        if (qpdf_oh_get_int_value(q, qpdf_oh_get_array_item(q, nums, i)) == key)
+            return qpdf_oh_get_array_item(q, nums, i + 1);
+    return 0;
+}
+
+/* Simulates the Cairo slip: drops the ParentTree entries of all link
+ * annotations of in_path and writes out_path. */
+static bool break_parent_tree(const char *in_path, const char *out_path)
+{
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    bool ok = !(qpdf_read(q, in_path, NULL) & QPDF_ERRORS);
+    qpdf_oh nums = ok ? parent_nums(q) : 0;
+    int np = ok ? qpdf_get_num_pages(q) : 0;
+    for (int p = 0; p < np; p++) {
+        qpdf_oh annots = qpdf_oh_get_key(q, qpdf_get_page_n(q, (size_t)p), "/Annots");
+        int na = qpdf_oh_is_array(q, annots) ? qpdf_oh_get_array_n_items(q, annots) : 0;
+        for (int i = 0; i < na; i++) {
+            qpdf_oh sp = qpdf_oh_get_key(q, qpdf_oh_get_array_item(q, annots, i),
+                                         "/StructParent");
+            long long key = qpdf_oh_get_int_value(q, sp);
+            int n = qpdf_oh_get_array_n_items(q, nums);
+            for (int k = 0; k + 1 < n; k += 2)
+                if (qpdf_oh_get_int_value(q, qpdf_oh_get_array_item(q, nums, k)) == key) {
+                    qpdf_oh_erase_item(q, nums, k + 1);
+                    qpdf_oh_erase_item(q, nums, k);
+                    break;
+                }
+        }
+    }
+    ok = ok && !qpdf_has_error(q) && !(qpdf_init_write(q, out_path) & QPDF_ERRORS) &&
+         !(qpdf_write(q) & QPDF_ERRORS);
+    qpdf_cleanup(&q);
+    return ok;
+}
+
+/* Number of /StructParent(s) in path that do not resolve; *links counts the
+ * annotations whose entry is a /Link structure element; -1 if unreadable. */
+static int count_dangling(const char *path, int *links)
+{
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    int bad = 0;
+    *links = 0;
+    if (qpdf_read(q, path, NULL) != QPDF_SUCCESS) {
+        qpdf_cleanup(&q);
+        return -1;
+    }
+    qpdf_oh nums = parent_nums(q);
+    int np = qpdf_get_num_pages(q);
+    for (int p = 0; p < np; p++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)p);
+        qpdf_oh sps = qpdf_oh_get_key(q, page, "/StructParents");
+        if (qpdf_oh_is_integer(q, sps) &&
+            !nums_lookup(q, nums, qpdf_oh_get_int_value(q, sps)))
+            bad++;
+        qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
+        int na = qpdf_oh_is_array(q, annots) ? qpdf_oh_get_array_n_items(q, annots) : 0;
+        for (int i = 0; i < na; i++) {
+            qpdf_oh a = qpdf_oh_get_array_item(q, annots, i);
+            qpdf_oh sp = qpdf_oh_get_key(q, a, "/StructParent");
+            if (!qpdf_oh_is_integer(q, sp))
+                continue;
+            qpdf_oh elem = nums_lookup(q, nums, qpdf_oh_get_int_value(q, sp));
+            if (!elem)
+                bad++;
+            else if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, elem, "/S"), "/Link"))
+                (*links)++;
+        }
+    }
+    if (qpdf_has_error(q) || qpdf_more_warnings(q))
+        bad = -1;
+    qpdf_cleanup(&q);
+    return bad;
+}
+
 static char *join(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
@@ -156,6 +265,35 @@ int main(int argc, char **argv)
 
     meta.pdfa_part = 2;
     CHECK(kk_pdf_finish(inplace, inplace, &meta, diag));
+
+    int links = 0;
+    char *plain = join(dir, "plain.pdf");
+    CHECK(count_dangling(plain, &links) == 0 && links == 2);
+
+    /* The repair must restore entries pointing at the Link elements. */
+    char *broken = join(dir, "broken.tmp");
+    char *reparented = join(dir, "reparented.pdf");
+    CHECK(break_parent_tree(raw, broken));
+    CHECK(count_dangling(broken, &links) == 2 && links == 0);
+    CHECK(kk_pdf_finish(broken, reparented, &meta, diag));
+    CHECK(count_dangling(reparented, &links) == 0 && links == 2);
+    remove(broken);
+
+    /* Cairo's damaged link-only file: qpdf repairs it (with warnings) and
+     * the stray /StructParent(s) are dropped. */
+    char *linkonly = join(dir, "linkonly.pdf");
+    kk_diag *warn = kk_diag_new(KK_DIAG_COLLECT, NULL);
+    CHECK(make_linkonly_pdf(linkonly));
+    CHECK(kk_pdf_finish(linkonly, linkonly, &meta, warn));
+    CHECK(kk_diag_error_count(warn) == 0 && kk_diag_count(warn) > 0);
+    for (size_t i = 0; i < kk_diag_count(warn); i++)
+        fprintf(stderr, "expected warning: %s\n", kk_diag_get(warn, i)->message);
+    CHECK(count_dangling(linkonly, &links) == 0 && links == 0);
+    kk_diag_free(warn);
+    free(plain);
+    free(broken);
+    free(reparented);
+    free(linkonly);
 
     /* Failures must report and leave nothing behind. */
     kk_diag *quiet = kk_diag_new(KK_DIAG_COLLECT, NULL);
