@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "render/pdf_finish.h"
+#include "render/pdf_docinfo.h"
 
 #include <qpdf/qpdf-c.h>
 
@@ -28,19 +29,6 @@
 #define STRUCT_MAX_NODES 1000000L
 
 typedef struct {
-    char *title, *author, *subject, *keywords, *creator, *lang, *producer;
-    char info_date[48]; /* D:YYYYMMDDHHmmSS+00'00' */
-    char xmp_date[48];  /* YYYY-MM-DDTHH:MM:SSZ */
-    int pdfa_part;
-} clean_meta;
-
-typedef struct {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} sbuf;
-
-typedef struct {
     int annot_id;
     qpdf_oh elem;
 } objr_ref;
@@ -53,203 +41,6 @@ typedef struct {
     size_t nrefs, caprefs;
     long nodes;
 } finisher;
-
-/* ---- small text helpers ------------------------------------------------ */
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-/* Only the five XML specials; control characters were removed earlier. */
-static void sb_xml(sbuf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': sb_puts(b, "&amp;"); break;
-        case '<': sb_puts(b, "&lt;"); break;
-        case '>': sb_puts(b, "&gt;"); break;
-        case '"': sb_puts(b, "&quot;"); break;
-        case '\'': sb_puts(b, "&apos;"); break;
-        default: sb_add(b, s, 1);
-        }
-    }
-}
-
-/* Length of the valid UTF-8 sequence at s, or 0.  Rejects overlongs,
- * surrogates and code points above U+10FFFF, as XML and qpdf would. */
-static size_t utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if (s[0] == 0xE0 && s[1] < 0xA0)
-            return 0;
-        if (s[0] == 0xED && s[1] >= 0xA0)
-            return 0;
-        return 3;
-    }
-    if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-            (s[3] & 0xC0) != 0x80)
-            return 0;
-        if (s[0] == 0xF0 && s[1] < 0x90)
-            return 0;
-        if (s[0] == 0xF4 && s[1] >= 0x90)
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
-/* A copy with C0 controls and DEL turned into spaces (XML 1.0 cannot carry
- * them, and Info must equal XMP), or NULL for NULL.  *bad is set when s is
- * not UTF-8.  Caller owns the result. */
-static char *clean_text(const char *s, bool *bad, bool *oom)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s);
-    char *out = malloc(n + 1);
-    if (!out) {
-        *oom = true;
-        return NULL;
-    }
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        size_t k = utf8_len(u + i);
-        if (k == 0) {
-            *bad = true;
-            free(out);
-            return NULL;
-        }
-        for (size_t j = 0; j < k; j++)
-            out[i + j] = (k == 1 && (u[i] < 0x20 || u[i] == 0x7F))
-                             ? ' ' : (char)u[i + j];
-        i += k;
-    }
-    out[n] = '\0';
-    return out;
-}
-
-static bool lang_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 35)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '-'))
-            return false;
-    }
-    return true;
-}
-
-/* Our own UTC calendar so that neither TZ nor the C library's time_t range
- * can change the output (days-to-civil after H. Hinnant). */
-static bool format_dates(long long t, clean_meta *m)
-{
-    if (t < 0 || t > 253402300799LL) /* 9999-12-31T23:59:59Z */
-        return false;
-    long long days = t / 86400, secs = t % 86400;
-    long long z = days + 719468;
-    long long era = z / 146097;
-    long long doe = z - era * 146097;
-    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long long mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int mo = (int)(mp < 10 ? mp + 3 : mp - 9);
-    int y = (int)(yoe + era * 400 + (mo <= 2));
-    int hh = (int)(secs / 3600), mm = (int)(secs / 60 % 60), ss = (int)(secs % 60);
-    snprintf(m->info_date, sizeof m->info_date,
-             "D:%04d%02d%02d%02d%02d%02d+00'00'", y, mo, d, hh, mm, ss);
-    snprintf(m->xmp_date, sizeof m->xmp_date, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-             y, mo, d, hh, mm, ss);
-    return true;
-}
-
-static void free_meta(clean_meta *m)
-{
-    free(m->title);
-    free(m->author);
-    free(m->subject);
-    free(m->keywords);
-    free(m->creator);
-    free(m->lang);
-    free(m->producer);
-}
-
-static bool prepare_meta(const kk_pdf_meta *in, const char *out_path,
-                         clean_meta *m, kk_diag *diag)
-{
-    memset(m, 0, sizeof *m);
-    if (!in || !in->title || !in->title[0]) {
-        kk_diag_report(diag, KK_ERROR, KK_FAIL_INPUT, out_path, 0, 0,
-                       "the document has no title; a PDF needs one for its "
-                       "document information");
-        return false;
-    }
-    if (in->pdfa_part < 0 || in->pdfa_part > 2) {
-        kk_sys_error(diag, out_path, "unsupported PDF/A part %d (use 0, 1 or 2)",
-                     in->pdfa_part);
-        return false;
-    }
-    if (in->lang && !lang_ok(in->lang)) {
-        kk_diag_report(diag, KK_ERROR, KK_FAIL_INPUT, out_path, 0, 0,
-                       "'%s' is not a language tag; use e.g. fi, sv or en",
-                       in->lang);
-        return false;
-    }
-    if (!format_dates(in->created, m)) {
-        kk_sys_error(diag, out_path, "creation time %lld is outside years 1970-9999",
-                     in->created);
-        return false;
-    }
-    bool bad = false, oom = false;
-    m->title = clean_text(in->title, &bad, &oom);
-    m->author = clean_text(in->author, &bad, &oom);
-    m->subject = clean_text(in->subject, &bad, &oom);
-    m->keywords = clean_text(in->keywords, &bad, &oom);
-    m->creator = clean_text(in->creator, &bad, &oom);
-    m->lang = clean_text(in->lang, &bad, &oom);
-    m->pdfa_part = in->pdfa_part;
-    if (bad || oom) {
-        if (bad)
-            kk_diag_report(diag, KK_ERROR, KK_FAIL_INPUT, out_path, 0, 0,
-                           "document information (title, organization, "
-                           "subject or keywords) is not valid UTF-8");
-        else
-            kk_sys_error(diag, out_path, "out of memory");
-        free_meta(m);
-        return false;
-    }
-    return true;
-}
 
 /* ---- qpdf plumbing ------------------------------------------------------ */
 
@@ -299,7 +90,7 @@ static void set_parsed(finisher *f, qpdf_oh dict, const char *key, const char *p
 }
 
 /* Replaces Cairo's Info (its CreationDate is the wall clock) as a whole. */
-static bool write_info(finisher *f, const clean_meta *m)
+static bool write_info(finisher *f, const kk_pdf_docinfo *m)
 {
     qpdf_oh d = qpdf_oh_new_dictionary(f->q);
     set_text(f, d, "/Title", m->title);
@@ -319,82 +110,6 @@ static bool write_info(finisher *f, const clean_meta *m)
     return !q_failed(f, "document information");
 }
 
-/* The XMP packet; values are the same strings as in Info (PDF/A 6.7.3).
- * Caller frees the result. */
-static char *build_xmp(const clean_meta *m)
-{
-    sbuf b = {0};
-    sb_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-                "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-                " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-                "  <rdf:Description rdf:about=\"\" "
-                "xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
-                "   <dc:format>application/pdf</dc:format>\n"
-                "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-    sb_xml(&b, m->title);
-    sb_puts(&b, "</rdf:li></rdf:Alt></dc:title>\n");
-    if (m->author) {
-        sb_puts(&b, "   <dc:creator><rdf:Seq><rdf:li>");
-        sb_xml(&b, m->author);
-        sb_puts(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
-    }
-    if (m->subject) {
-        sb_puts(&b, "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-        sb_xml(&b, m->subject);
-        sb_puts(&b, "</rdf:li></rdf:Alt></dc:description>\n");
-    }
-    if (m->lang) {
-        sb_puts(&b, "   <dc:language><rdf:Bag><rdf:li>");
-        sb_xml(&b, m->lang);
-        sb_puts(&b, "</rdf:li></rdf:Bag></dc:language>\n");
-    }
-    sb_puts(&b, "  </rdf:Description>\n"
-                "  <rdf:Description rdf:about=\"\" "
-                "xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
-    static const char *const dates[] = {"CreateDate", "ModifyDate", "MetadataDate"};
-    for (size_t i = 0; i < 3; i++) {
-        sb_puts(&b, "   <xmp:");
-        sb_puts(&b, dates[i]);
-        sb_puts(&b, ">");
-        sb_puts(&b, m->xmp_date);
-        sb_puts(&b, "</xmp:");
-        sb_puts(&b, dates[i]);
-        sb_puts(&b, ">\n");
-    }
-    if (m->creator) {
-        sb_puts(&b, "   <xmp:CreatorTool>");
-        sb_xml(&b, m->creator);
-        sb_puts(&b, "</xmp:CreatorTool>\n");
-    }
-    sb_puts(&b, "  </rdf:Description>\n"
-                "  <rdf:Description rdf:about=\"\" "
-                "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
-                "   <pdf:Producer>");
-    sb_xml(&b, m->producer);
-    sb_puts(&b, "</pdf:Producer>\n");
-    if (m->keywords) {
-        sb_puts(&b, "   <pdf:Keywords>");
-        sb_xml(&b, m->keywords);
-        sb_puts(&b, "</pdf:Keywords>\n");
-    }
-    sb_puts(&b, "  </rdf:Description>\n");
-    if (m->pdfa_part > 0) {
-        sb_puts(&b, "  <rdf:Description rdf:about=\"\" "
-                    "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
-                    "   <pdfaid:part>");
-        sb_puts(&b, m->pdfa_part == 1 ? "1" : "2");
-        sb_puts(&b, "</pdfaid:part>\n"
-                    "   <pdfaid:conformance>B</pdfaid:conformance>\n"
-                    "  </rdf:Description>\n");
-    }
-    sb_puts(&b, " </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
-    if (b.oom) {
-        free(b.p);
-        return NULL;
-    }
-    return b.p;
-}
-
 /* A new stream object with `data` unfiltered (qpdf compresses it on write
  * unless it is /Type /Metadata, which qpdf and PDF/A keep plain). */
 static qpdf_oh new_stream(finisher *f, const unsigned char *data, size_t len)
@@ -406,9 +121,9 @@ static qpdf_oh new_stream(finisher *f, const unsigned char *data, size_t len)
     return s;
 }
 
-static bool write_metadata(finisher *f, qpdf_oh root, const clean_meta *m)
+static bool write_metadata(finisher *f, qpdf_oh root, const kk_pdf_docinfo *m)
 {
-    char *xmp = build_xmp(m);
+    char *xmp = kk_pdf_xmp_build(m);
     if (!xmp) {
         kk_sys_error(f->diag, f->out_path, "out of memory");
         return false;
@@ -585,7 +300,7 @@ static void set_print_flag(finisher *f, qpdf_oh annot)
  * wrote).  Point them at the Link element that owns the annotation when we
  * know it, otherwise drop the key: a missing entry is legal, a dangling
  * one confuses assistive technology and validators. */
-static bool repair_struct_parents(finisher *f, qpdf_oh root, int *fixed, int *dropped)
+static bool repair_struct_parents(finisher *f, qpdf_oh root)
 {
     qpdf_oh str = qpdf_oh_get_key(f->q, root, "/StructTreeRoot");
     bool has_tree = qpdf_oh_is_dictionary(f->q, str);
@@ -609,7 +324,6 @@ static bool repair_struct_parents(finisher *f, qpdf_oh root, int *fixed, int *dr
         if (qpdf_oh_is_integer(f->q, sps) &&
             (!has_tree || !numtree_has(f, ptree, qpdf_oh_get_int_value(f->q, sps), 0))) {
             qpdf_oh_remove_key(f->q, page, "/StructParents");
-            (*dropped)++;
         }
         qpdf_oh annots = qpdf_oh_get_key(f->q, page, "/Annots");
         int n = qpdf_oh_is_array(f->q, annots) ? qpdf_oh_get_array_n_items(f->q, annots) : 0;
@@ -620,12 +334,8 @@ static bool repair_struct_parents(finisher *f, qpdf_oh root, int *fixed, int *dr
                 long long key = qpdf_oh_get_int_value(f->q, sp);
                 if (!has_tree || !numtree_has(f, ptree, key, 0)) {
                     qpdf_oh elem = has_tree ? owner_of(f, qpdf_oh_get_object_id(f->q, a)) : 0;
-                    if (elem && numtree_insert(f, ptree, key, elem)) {
-                        (*fixed)++;
-                    } else {
+                    if (!elem || !numtree_insert(f, ptree, key, elem))
                         qpdf_oh_remove_key(f->q, a, "/StructParent");
-                        (*dropped)++;
-                    }
                 }
             }
             qpdf_oh_release(f->q, sp);
@@ -657,7 +367,7 @@ static bool drop_page_groups(finisher *f)
     return !q_failed(f, "removing page transparency groups");
 }
 
-static bool write_catalog(finisher *f, qpdf_oh root, const clean_meta *m)
+static bool write_catalog(finisher *f, qpdf_oh root, const kk_pdf_docinfo *m)
 {
     if (m->lang)
         set_text(f, root, "/Lang", m->lang);
@@ -688,7 +398,7 @@ static char *make_producer(finisher *f)
     char *old_copy = NULL;
     bool bad = false, oom = false;
     if (old[0])
-        old_copy = clean_text(old, &bad, &oom);
+        old_copy = kk_pdf_clean_text(old, &bad, &oom);
     const char *qv = qpdf_get_qpdf_version();
     size_t n = strlen("kokous (, qpdf )") + (old_copy ? strlen(old_copy) : 0) + strlen(qv) + 1;
     char *s = malloc(n);
@@ -741,6 +451,9 @@ static bool write_pdf(finisher *f, int pdfa_part)
         return false;
     }
     bool ok = fchmod(fd, target_mode(f->out_path)) == 0;
+    if (!ok)
+        kk_sys_error(f->diag, f->out_path, "cannot set file permissions: %s",
+                     strerror(errno));
     close(fd);
 
     qpdf_data q = f->q;
@@ -759,9 +472,8 @@ static bool write_pdf(finisher *f, int pdfa_part)
         }
         ok = !(qpdf_write(q) & QPDF_ERRORS);
     }
-    if (!ok && !q_failed(f, "writing"))
-        kk_sys_error(f->diag, f->out_path, "cannot write the PDF: %s",
-                     strerror(errno));
+    if (!ok && qpdf_has_error(q))
+        q_failed(f, "writing");
     if (ok) {
         report_warnings(f);
         /* qpdf closed the file; make the data durable before the rename. */
@@ -783,7 +495,7 @@ static bool write_pdf(finisher *f, int pdfa_part)
 
 /* ---- entry point ---------------------------------------------------------- */
 
-static bool finish(finisher *f, clean_meta *m, const unsigned char *icc, size_t icc_len)
+static bool finish(finisher *f, kk_pdf_docinfo *m, const unsigned char *icc, size_t icc_len)
 {
     qpdf_silence_errors(f->q);
     /* Warnings still queue up for report_warnings; only the printing stops. */
@@ -801,9 +513,8 @@ static bool finish(finisher *f, clean_meta *m, const unsigned char *icc, size_t 
         return false;
     }
     qpdf_oh root = qpdf_get_root(f->q);
-    int fixed = 0, dropped = 0;
     if (q_failed(f, "reading the catalog") || !write_info(f, m) ||
-        !repair_struct_parents(f, root, &fixed, &dropped) ||
+        !repair_struct_parents(f, root) ||
         !write_catalog(f, root, m) || !write_metadata(f, root, m))
         return false;
     if (m->pdfa_part > 0 && !write_output_intent(f, root, icc, icc_len))
@@ -820,8 +531,8 @@ bool kk_pdf_finish(const char *in_path, const char *out_path,
         kk_sys_error(diag, NULL, "kk_pdf_finish: no input or output path");
         return false;
     }
-    clean_meta m;
-    if (!prepare_meta(meta, out_path, &m, diag))
+    kk_pdf_docinfo m;
+    if (!kk_pdf_docinfo_init(&m, meta, out_path, diag))
         return false;
     unsigned char *icc = NULL;
     size_t icc_len = 0;
@@ -829,7 +540,7 @@ bool kk_pdf_finish(const char *in_path, const char *out_path,
         icc = read_icc(meta->icc_path ? meta->icc_path : KK_PDF_DEFAULT_ICC,
                        &icc_len, diag);
         if (!icc) {
-            free_meta(&m);
+            kk_pdf_docinfo_free(&m);
             return false;
         }
     }
@@ -844,6 +555,6 @@ bool kk_pdf_finish(const char *in_path, const char *out_path,
         qpdf_cleanup(&f.q);
     free(f.refs);
     free(icc);
-    free_meta(&m);
+    kk_pdf_docinfo_free(&m);
     return ok;
 }
