@@ -1,0 +1,51 @@
+/*
+ * pdf_finish.h — the last step of rendering: turn the PDF Cairo wrote into
+ * the one kokous delivers.
+ *
+ * Promise: the output has exactly the document information we were given
+ * (Info dictionary and an XMP packet that agree with each other), catalog
+ * /Lang, /ViewerPreferences /DisplayDocTitle, /MarkInfo and /PageLabels,
+ * a deterministic trailer /ID, no trace of the wall clock, and Cairo 1.16's
+ * structure-tree slips repaired (link annotations whose /StructParent is
+ * missing from the ParentTree).  With pdfa_part 1 or 2 it also carries the
+ * PDF/A identification and an sRGB OutputIntent; part 1 is written as
+ * PDF 1.4 without object streams and without page transparency groups.
+ * The same input and meta give byte-identical output.
+ *
+ * Not promised: full PDF/A conformance.  That also depends on what Cairo
+ * put in the page content (fonts, images with alpha, ...), which this
+ * stage does not rewrite.
+ */
+#ifndef KK_PDF_FINISH_H
+#define KK_PDF_FINISH_H
+
+#include <stdbool.h>
+
+#include "util/diag.h"
+
+/* Borrowed strings, UTF-8; the caller keeps ownership.  Control characters
+ * are replaced by spaces in both Info and XMP so that they stay equal. */
+typedef struct kk_pdf_meta {
+    const char *title;    /* required; Info /Title + XMP dc:title */
+    const char *author;   /* organization; Info /Author + dc:creator; may be NULL */
+    const char *subject;  /* Info /Subject + dc:description; may be NULL */
+    const char *keywords; /* Info /Keywords + pdf:Keywords; may be NULL */
+    const char *creator;  /* e.g. "kokous 0.1.0"; Info /Creator + xmp:CreatorTool; may be NULL */
+    const char *lang;     /* BCP 47, e.g. "fi"; catalog /Lang + dc:language; may be NULL */
+    long long created;    /* Unix time (UTC), 0..253402300799; all dates come from it */
+    int pdfa_part;        /* 0 = plain, 1 = PDF/A-1b, 2 = PDF/A-2b */
+    const char *icc_path; /* sRGB ICC profile for PDF/A; NULL = KK_PDF_DEFAULT_ICC */
+} kk_pdf_meta;
+
+/* Shipped by Debian's icc-profiles-free (an ICC v2 profile, fine for PDF/A-1). */
+#define KK_PDF_DEFAULT_ICC "/usr/share/color/icc/sRGB.icc"
+
+/* Rewrite the Cairo PDF at in_path into out_path (which may be the same
+ * path).  The result is written to a temporary file in out_path's folder and
+ * renamed into place, so nothing partial is left on failure.  Returns false
+ * after reporting the reason to diag; qpdf's repair warnings about the input
+ * are reported as warnings and do not fail the call. */
+bool kk_pdf_finish(const char *in_path, const char *out_path,
+                   const kk_pdf_meta *meta, kk_diag *diag);
+
+#endif
