@@ -72,7 +72,6 @@ int kk_cmd_check(int argc, char **argv)
         free(paths);
         return 3;
     }
-    kk_diag_set_quiet(d, quiet);
     kk_input *inputs;
     size_t n, invalid = 0;
     kk_collect_inputs(paths, npaths, &inputs, &n, d);

@@ -96,6 +96,29 @@ static node_info *attach_info(loader *L, xmlNodePtr n, kk_pos key, kk_pos value,
     return ni;
 }
 
+/* libyaml reports an unclosed quote where the quoted text finally ends,
+ * often many lines later.  The line to fix is the last one before the
+ * error with an odd number of double quotes (outside comments). */
+static unsigned unclosed_quote_line(const char *text, size_t error_line)
+{
+    unsigned line = 1, found = 0, quotes = 0;
+    bool comment = false;
+    for (const char *c = text; *c && line <= error_line; c++) {
+        if (*c == '\n') {
+            if (quotes % 2)
+                found = line;
+            line++;
+            quotes = 0;
+            comment = false;
+        } else if (*c == '#' && (c == text || c[-1] == ' ' || c[-1] == '\n') && quotes % 2 == 0) {
+            comment = true;
+        } else if (*c == '"' && !comment && (c == text || c[-1] != '\\')) {
+            quotes++;
+        }
+    }
+    return found;
+}
+
 static bool next_event(loader *L)
 {
     if (L->have_ev)
@@ -117,10 +140,15 @@ static bool next_event(loader *L)
             }
             p = (kk_pos){ line, col };
             fail_at(L, p, "the file is not valid UTF-8 text (%s); save it as UTF-8", problem);
-        } else if (tab) {
+        } else if (tab || strstr(problem, "tab character")) {
             fail_at(L, p, "a tab character is used for indentation; YAML indents with spaces only: replace the tab with spaces");
+        } else if (strstr(problem, "mapping values are not allowed")) {
+            fail_at(L, p, "a colon followed by a space (\": \") inside a value starts a new key; put the whole value in quotes");
+        } else if (unclosed_quote_line(L->src->text, P->problem_mark.line)) {
+            unsigned q = unclosed_quote_line(L->src->text, P->problem_mark.line);
+            fail_at(L, (kk_pos){ q, 1 }, "a quote opened on this line is not closed; close it with the same quote character");
         } else if (P->context) {
-            fail_at(L, p, "YAML syntax error: %s %s (context at line %u); check the indentation and that text containing ': ' or starting with a special character is in quotes",
+            fail_at(L, p, "YAML syntax error: %s %s (context at line %u); check the indentation and that text containing \": \" or starting with a special character is in quotes",
                     problem, P->context, (unsigned)P->context_mark.line + 1);
         } else {
             fail_at(L, p, "YAML syntax error: %s; check the indentation and quoting", problem);
@@ -448,7 +476,9 @@ static bool parse_root(loader *L, const char *root_name)
     node_info *ki = kind->_private;
     bool ok = k && kind->children && kind->children->type == XML_TEXT_NODE && !kind->children->next
               && (!L->schema || kk_schema_is_root(L->schema, (const char *)k));
-    if (!ok)
+    if (!ok && (!kind->children || kind->children->type != XML_TEXT_NODE || kind->children->next))
+        fail_at(L, ki->value, "`kind` takes one word: agenda, minutes, memo, notice or newsletter");
+    else if (!ok)
         fail_at(L, ki->value, "`kind` must be one of %s%s%s%s",
                 L->schema ? kk_schema_root_list(L->schema) : "agenda, minutes, memo, notice, newsletter",
                 k && *k ? " (not \"" : "", k && *k ? (const char *)k : "", k && *k ? "\")" : "");

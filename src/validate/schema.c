@@ -287,42 +287,6 @@ static void collect(void *ctx, const xmlError *err)
     c->v[c->n++] = (raw_error){ err->node, err->code, err->message ? strdup(err->message) : NULL };
 }
 
-/* "{urn:kokous:1}title, {urn:kokous:1}date" -> NULL-terminated names. */
-static char **expected_names(const char *msg)
-{
-    const char *p = strstr(msg, "Expected is");
-    if (!p || !(p = strchr(p, '(')))
-        return NULL;
-    const char *end = strchr(p, ')');
-    if (!end)
-        return NULL;
-    char **v = NULL;
-    size_t n = 0;
-    for (const char *q = p + 1; q < end;) {
-        while (q < end && (*q == ' ' || *q == ','))
-            q++;
-        const char *brace = memchr(q, '}', (size_t)(end - q));
-        const char *start = brace ? brace + 1 : q;
-        const char *stop = start;
-        while (stop < end && *stop != ',' && *stop != ' ')
-            stop++;
-        if (stop > start) {
-            char *name = strndup(start, (size_t)(stop - start));
-            char **nv = realloc(v, (n + 2) * sizeof *nv);
-            if (!name || !nv) {
-                free(name);
-                free(nv ? nv : v);
-                return NULL;
-            }
-            v = nv;
-            v[n++] = name;
-            v[n] = NULL;
-        }
-        q = stop;
-    }
-    return v;
-}
-
 static void free_names(char **v)
 {
     for (size_t i = 0; v && v[i]; i++)
@@ -330,73 +294,145 @@ static void free_names(char **v)
     free(v);
 }
 
-/* The hint sentence of the simple type named in a libxml2 message such as
- * "... is not a valid value of the atomic type 'dateType'". */
-static char *type_hint(const kk_schema *s, const char *msg, const xmlNode *node)
+/* ---- finding an instance node's declaration in the XSD ----
+ * libxml2 does not expose which declaration it matched, so we walk the XSD
+ * the same way: the root's global xs:element, then, element by element,
+ * the child declaration of that name inside the parent's type. */
+
+static xmlNodePtr global_named(const kk_schema *s, const char *kind, const char *qname)
 {
-    const char *t = strstr(msg, "type '");
-    xmlXPathContextPtr xp = xmlXPathNewContext(s->xsd_doc);
-    if (!xp)
+    const char *name = strchr(qname, ':') ? strchr(qname, ':') + 1 : qname;
+    for (xmlNodePtr c = xmlDocGetRootElement(s->xsd_doc)->children; c; c = c->next)
+        if (is_xs(c, kind)) {
+            char *nm = attr(c, "name");
+            bool hit = nm && !strcmp(nm, name);
+            xmlFree(nm);
+            if (hit)
+                return c;
+        }
+    return NULL;
+}
+
+/* The type node (complexType or simpleType) of an element declaration, or
+ * NULL for a built-in xs: type. */
+static xmlNodePtr type_of_decl(const kk_schema *s, xmlNodePtr decl)
+{
+    if (!decl)
         return NULL;
-    xmlXPathRegisterNs(xp, (const xmlChar *)"xs", (const xmlChar *)XS);
-    char expr[512];
-    if (t) {
-        t += 6;
-        if (!strncmp(t, "{" XS "}", strlen(XS) + 2) || !strncmp(t, "xs:", 3))
-            t = NULL;                   /* a built-in type: no hint of ours */
-        else if (*t == '{' && strchr(t, '}'))
-            t = strchr(t, '}') + 1;     /* {urn:kokous:1}dateType */
+    for (xmlNodePtr c = decl->children; c; c = c->next)
+        if (is_xs(c, "complexType") || is_xs(c, "simpleType"))
+            return c;
+    char *type = attr(decl, "type");
+    xmlNodePtr t = NULL;
+    if (type && strncmp(type, "xs:", 3)) {
+        t = global_named(s, "complexType", type);
+        if (!t)
+            t = global_named(s, "simpleType", type);
     }
-    if (t) {
-        const char *e = strchr(t, '\'');
-        snprintf(expr, sizeof expr, "//xs:simpleType[@name='%.*s']/xs:annotation/xs:documentation",
-                 e ? (int)(e - t) : 0, t);
-    } else {
-        /* a local type: the documentation inside the element declaration */
-        snprintf(expr, sizeof expr,
-                 "//xs:element[@name='%.100s']//xs:documentation | //xs:element[@name='%.100s']/@type",
-                 (const char *)node->name, (const char *)node->name);
+    xmlFree(type);
+    return t;
+}
+
+/* Element declarations of a complex type's content, without descending
+ * into the inline types of those elements.  Calls fn for each. */
+static void each_child_decl(xmlNodePtr n, void (*fn)(xmlNodePtr decl, void *u), void *u)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next) {
+        if (is_xs(c, "element"))
+            fn(c, u);
+        else if (is_xs(c, "all") || is_xs(c, "sequence") || is_xs(c, "choice")
+                 || is_xs(c, "complexContent") || is_xs(c, "extension"))
+            each_child_decl(c, fn, u);
     }
-    xmlXPathObjectPtr r = xmlXPathEvalExpression((const xmlChar *)expr, xp);
-    char *hint = NULL;
-    if (r && r->nodesetval && r->nodesetval->nodeNr > 0) {
-        xmlNodePtr h = r->nodesetval->nodeTab[0];
-        if (h->type == XML_ATTRIBUTE_NODE) {
-            /* the element has a named type: look its documentation up */
-            xmlChar *tn = xmlNodeGetContent(h);
-            const char *local = tn && strchr((char *)tn, ':') ? strchr((char *)tn, ':') + 1 : (char *)tn;
-            if (tn && strncmp((char *)tn, "xs:", 3)) {
-                snprintf(expr, sizeof expr, "//xs:simpleType[@name='%.200s']/xs:annotation/xs:documentation", local);
-                xmlXPathObjectPtr r2 = xmlXPathEvalExpression((const xmlChar *)expr, xp);
-                if (r2 && r2->nodesetval && r2->nodesetval->nodeNr > 0)
-                    hint = (char *)xmlNodeGetContent(r2->nodesetval->nodeTab[0]);
-                xmlXPathFreeObject(r2);
-            }
-            xmlFree(tn);
-        } else {
-            hint = (char *)xmlNodeGetContent(h);
+}
+
+typedef struct find_ctx { const char *name; xmlNodePtr hit; } find_ctx;
+
+static void find_fn(xmlNodePtr decl, void *u)
+{
+    find_ctx *f = u;
+    char *nm = attr(decl, "name");
+    if (!f->hit && nm && !strcmp(nm, f->name))
+        f->hit = decl;
+    xmlFree(nm);
+}
+
+static xmlNodePtr decl_of(const kk_schema *s, const xmlNode *node)
+{
+    if (!node || node->type != XML_ELEMENT_NODE)
+        return NULL;
+    if (!node->parent || node->parent->type == XML_DOCUMENT_NODE)
+        return global_named(s, "element", (const char *)node->name);
+    xmlNodePtr ptype = type_of_decl(s, decl_of(s, node->parent));
+    find_ctx f = { (const char *)node->name, NULL };
+    each_child_decl(ptype, find_fn, &f);
+    return f.hit;
+}
+
+typedef struct names_ctx { kk_buf *b; const xmlNode *inst; size_t n; bool required_missing; char **v; size_t nv; } names_ctx;
+
+static void names_fn(xmlNodePtr decl, void *u)
+{
+    names_ctx *c = u;
+    char *nm = attr(decl, "name"), *min = attr(decl, "minOccurs");
+    bool required = !min || strcmp(min, "0");
+    bool present = false;
+    for (xmlNodePtr k = c->inst ? c->inst->children : NULL; k && nm; k = k->next)
+        present |= k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, nm);
+    if (nm && (!c->required_missing || (required && !present))) {
+        char **v = realloc(c->v, (c->nv + 2) * sizeof *v);
+        if (v) {
+            c->v = v;
+            v[c->nv++] = strdup(nm);
+            v[c->nv] = NULL;
         }
     }
-    xmlXPathFreeObject(r);
-    xmlXPathFreeContext(xp);
-    if (hint) {
-        /* documentation is indented XML text: fold it to one line */
-        char *w = hint;
-        bool space = false;
-        for (char *r2 = hint; *r2; r2++) {
-            bool ws = *r2 == ' ' || *r2 == '\n' || *r2 == '\t' || *r2 == '\r';
-            if (ws) {
-                space = w != hint;
-                continue;
-            }
-            if (space)
-                *w++ = ' ';
-            space = false;
-            *w++ = *r2;
-        }
-        *w = '\0';
-    }
-    return hint;
+    xmlFree(nm);
+    xmlFree(min);
+}
+
+/* Names declared for the children of `inst` (all of them, or only the
+ * required ones it lacks); NULL-terminated, free with free_names. */
+static char **child_names(const kk_schema *s, const xmlNode *inst, bool required_missing)
+{
+    names_ctx c = { .inst = inst, .required_missing = required_missing };
+    each_child_decl(type_of_decl(s, decl_of(s, inst)), names_fn, &c);
+    return c.v;
+}
+
+static char *folded_doc(xmlNodePtr annotated)
+{
+    for (xmlNodePtr a = annotated ? annotated->children : NULL; a; a = a->next)
+        if (is_xs(a, "annotation"))
+            for (xmlNodePtr d = a->children; d; d = d->next)
+                if (is_xs(d, "documentation")) {
+                    char *hint = (char *)xmlNodeGetContent(d), *w = hint;
+                    bool space = false;
+                    for (char *r = hint; r && *r; r++) {   /* fold indentation */
+                        if (*r == ' ' || *r == '\n' || *r == '\t' || *r == '\r') {
+                            space = w != hint;
+                            continue;
+                        }
+                        if (space)
+                            *w++ = ' ';
+                        space = false;
+                        *w++ = *r;
+                    }
+                    if (w)
+                        *w = '\0';
+                    return hint;
+                }
+    return NULL;
+}
+
+/* The hint sentence for a value of `node`: the documentation of its simple
+ * type, else of its declaration. */
+static char *value_hint(const kk_schema *s, const xmlNode *node)
+{
+    xmlNodePtr decl = decl_of(s, node);
+    xmlNodePtr t = type_of_decl(s, decl);
+    char *hint = t ? folded_doc(t) : NULL;
+    return hint ? hint : folded_doc(decl);
 }
 
 /* What to call the block a key stands in, for messages. */
@@ -416,40 +452,40 @@ static void report_node_errors(const kk_schema *s, const kk_source *src, kk_diag
 
     if (strstr(msg, "This element is not expected")) {
         const char *parent = where_name(node->parent);
-        char **expected = expected_names(msg);
-        const char *guess = NULL;
-        if (expected)
-            guess = kk_closest(name, (const char *const *)expected);
-        if (guess)
+        const char *kind = (const char *)xmlDocGetRootElement(node->doc)->name;
+        char **known = child_names(s, node->parent, false);
+        const char *guess = known ? kk_closest(name, (const char *const *)known) : NULL;
+        if (!guess && index_of(s->keys, s->nkeys, name) < 0)
+            guess = kk_closest(name, (const char *const *)s->keys);
+        bool in_root = node->parent && node->parent->parent && node->parent->parent->type == XML_DOCUMENT_NODE;
+        if (guess && strcmp(guess, name))
             kk_source_error_at_key(src, diag, node, "unknown key `%s` in %s; did you mean `%s`?", name, parent, guess);
+        else if (index_of(s->keys, s->nkeys, name) >= 0 && in_root)
+            kk_source_error_at_key(src, diag, node, "`%s` is not used in a %s document; remove it (see docs/format.md)", name, kind);
         else if (index_of(s->keys, s->nkeys, name) >= 0)
-            kk_source_error_at_key(src, diag, node, "`%s` is not used in %s%s; remove it or move it where it belongs (see docs/format.md)",
-                                   name, parent, is_root ? "" : "");
-        else {
-            const char *g2 = kk_closest(name, (const char *const *)s->keys);
-            if (g2)
-                kk_source_error_at_key(src, diag, node, "unknown key `%s` in %s; did you mean `%s`?", name, parent, g2);
-            else
-                kk_source_error_at_key(src, diag, node, "unknown key `%s` in %s; the keys of %s are listed in docs/format.md", name, parent, parent);
-        }
-        free_names(expected);
+            kk_source_error_at_key(src, diag, node, "`%s` is not used in the `%s` of a %s document; remove it (see docs/format.md)", name, parent, kind);
+        else
+            kk_source_error_at_key(src, diag, node, "unknown key `%s` in %s; see docs/format.md for the keys it takes", name, parent);
+        free_names(known);
         return;
     }
     if (strstr(msg, "Missing child element")) {
-        char **expected = expected_names(msg);
+        char **missing = child_names(s, node, true);
         kk_buf b = { 0 };
-        for (size_t i = 0; expected && expected[i]; i++)
-            kk_buf_addf(&b, "%s`%s`", i ? (expected[i + 1] ? ", " : " and ") : "", expected[i]);
+        for (size_t i = 0; missing && missing[i]; i++)
+            kk_buf_addf(&b, "%s`%s`", i ? (missing[i + 1] ? ", " : " and ") : "", missing[i]);
         char *list = kk_buf_take(&b);
-        bool one = expected && expected[0] && !expected[1];
-        if (is_root)
-            kk_error(diag, kk_source_path(src), 1, 1, "a %s document needs %s%s", name,
-                     one ? "the key " : "one of the keys ", list ? list : "?");
+        bool one = missing && missing[0] && !missing[1];
+        if (kk_schema_item_name(s, name) && !node->children)
+            kk_source_error_at_value(src, diag, node, "`%s` is empty: it needs at least one entry", name);
+        else if (!missing)
+            kk_source_error_at_key(src, diag, node, "`%s` is incomplete; see docs/format.md for its required keys", name);
+        else if (is_root)
+            kk_error(diag, kk_source_path(src), 1, 1, "a %s document needs %s %s", name, one ? "the key" : "the keys", list ? list : "?");
         else
-            kk_source_error_at_key(src, diag, node, "%s `%s` needs %s%s", node->parent && kk_schema_item_name(s, (const char *)node->parent->name) ? "this" : "the block", name,
-                                   one ? "the key " : "one of the keys ", list ? list : "?");
+            kk_source_error_at_key(src, diag, node, "this %s needs %s %s", name, one ? "the key" : "the keys", list ? list : "?");
         free(list);
-        free_names(expected);
+        free_names(missing);
         return;
     }
     if (strstr(msg, "Element content is not allowed")) {
@@ -464,12 +500,9 @@ static void report_node_errors(const kk_schema *s, const kk_source *src, kk_diag
             kk_source_error_at_value(src, diag, node, "`%s` is a block of keys, not a single value (see docs/format.md)", name);
         return;
     }
-    /* a bad value: find the message that names the type, for the hint */
-    const char *typed = msg;
-    for (size_t i = 0; i < n; i++)
-        if (errs[i].message && strstr(errs[i].message, "type '"))
-            typed = errs[i].message;
-    char *hint = type_hint(s, typed, node);
+    /* a bad value: the hint comes from the schema's documentation */
+    (void)n;
+    char *hint = value_hint(s, node);
     xmlChar *value = xmlNodeGetContent(node);
     if (!value || !*value)
         kk_source_error_at_value(src, diag, node, "`%s` is empty. %s", name, hint ? hint : "Give it a value.");
