@@ -313,7 +313,9 @@ static void pattern_run(kk_hyphenator *h, kk_hy_word *w, size_t s, size_t e)
                 w->brk[s + j + 1] = true;
     }
     if (rep) {
-        for (size_t j = 0; j < k; j++)
+        /* After UTF-8 normalisation the live entries sit in [0, m); the
+         * tail may hold stale copies of the same pointers. */
+        for (size_t j = 0; j < m; j++)
             free(rep[j]);
         free(rep);
     }

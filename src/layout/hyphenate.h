@@ -26,6 +26,8 @@
  *    and 3 after (Swedish, English), counted inside each part of a compound
  *    with an explicit hyphen ("sote-uudistuksen": the hyphen is kept, and
  *    Pango may already break after it).
+ *  - No break is placed before a combining mark or next to a hyphen or
+ *    apostrophe; a combining mark with no letter before it is plain text.
  *  - Invalid UTF-8 input is returned as an untouched copy: deciding what to
  *    do with broken text belongs to validation, not to hyphenation.
  *
