@@ -372,7 +372,7 @@ char *kk_locale_time(const kk_locale *loc, int h, int min)
 {
     if (!time_valid(h, min))
         return NULL;
-    char sh[4], shh[4], smin[4];
+    char sh[12], shh[12], smin[12];   /* room for any int: keeps -Wformat-truncation quiet at -O2 */
     snprintf(sh, sizeof sh, "%d", h);
     snprintf(shh, sizeof shh, "%02d", h);
     snprintf(smin, sizeof smin, "%02d", min);
