@@ -43,7 +43,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <cairo.h>
-#include <pango/pango.h>
+#include <pango/pangocairo.h>
 #include "util/diag.h"
 
 /* All lengths are PDF points. */

@@ -133,34 +133,36 @@ static double min_height(const kk_flow *f, size_t i, int depth)
  * *end gets the index of its B_KEEP_END. */
 static double group_height(const kk_flow *f, size_t i, size_t *end)
 {
-    double h = 0;
+    /* Leading space counts (it is only dropped at a page top, where the
+     * group fits anyway); trailing space_after does not. */
+    double h = 0, after = 0;
     int depth = 0;
-    bool first = true;
     for (size_t j = i; j < f->nblocks; j++) {
         const kk_block *b = &f->blocks[j];
         if (b->kind == B_KEEP_BEGIN)
             depth++;
         else if (b->kind == B_KEEP_END && --depth == 0) {
             *end = j;
-            return h;
+            return h - after;
         } else if (b->kind == B_TEXT) {
             double bh = b->body.height;
             if (b->side && b->side->height > bh)
                 bh = b->side->height;
-            h += (first ? 0 : b->space_before) + bh + b->space_after;
-            first = false;
+            h += b->space_before + bh + b->space_after;
+            after = b->space_after;
         } else if (b->kind == B_ROW) {
             h += kk_row_height(b);
-            first = false;
-        } else if (b->kind == B_SPACE && !first) {
+            after = 0;
+        } else if (b->kind == B_SPACE) {
             h += b->amount;
+            after = 0;
         } else if (b->kind == B_RULE) {
             h += b->amount;
-            first = false;
+            after = 0;
         }
     }
     *end = f->nblocks;
-    return h;
+    return h - after;
 }
 
 static bool place_text(pstate *p, size_t i)
