@@ -1,0 +1,148 @@
+/*
+ * layout.h — the typesetting engine: a flow of blocks -> paginated, tagged PDF.
+ *
+ * Promises: the engine knows nothing about meetings.  The composer feeds
+ * blocks in reading order; kk_flow_render_pdf paginates them (page count is
+ * known before any page is drawn, so running headers can say "n (N)") and
+ * writes a tagged PDF with Cairo.  Same input + same create date gives a
+ * byte-identical file.
+ *
+ * Pagination rules: a heading is never the last thing on a page (it keeps
+ * with the first lines of what follows); a paragraph split across pages
+ * leaves at least two lines on each side (so paragraphs of <= 3 lines move
+ * whole); table header rows repeat on each page the table crosses and rows
+ * do not split unless taller than a page; keep groups move whole unless taller
+ * than a page; long tokens break inside the word instead of overflowing;
+ * justified paragraphs leave their last line ragged.
+ *
+ * Markup: Pango markup (caller escapes text).  Links are written as
+ * <a href="URI">text</a> inside that markup; the engine turns them into a
+ * PDF link annotation with a Link structure element (Pango itself has no
+ * links).  Soft hyphens U+00AD are honoured by Pango.
+ *
+ * Tagged PDF under Cairo 1.16 — what the finishing stage must know:
+ *  - Cairo 1.16 rejects an "Artifact" tag and writes marked content only for
+ *    leaf structure elements.  Content drawn while no leaf element is open is
+ *    left unmarked.  The engine draws every non-content mark that way: the
+ *    decorate() callback (running header/footer), table borders, rules, and
+ *    the repeated header rows of a table on continuation pages.  The
+ *    finishing stage must wrap all unmarked page content in /Artifact BMC/EMC.
+ *  - A leaf (P, H1, TD, LBody ...) that crosses a page is closed at the foot
+ *    of the page and reopened on the next one, because otherwise the running
+ *    header of the next page would land inside it; a paragraph split over two
+ *    pages is thus two sibling P elements.
+ *  - A paragraph with links becomes P > (Span | Link)*, since a structure
+ *    element with children gets no marked content of its own in Cairo 1.16.
+ *  - Cairo 1.16 aborts on a tagged page with no content; the engine never
+ *    emits an empty page.
+ */
+#ifndef KK_LAYOUT_H
+#define KK_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include "util/diag.h"
+
+/* All lengths are PDF points. */
+typedef struct kk_page_geometry {
+    double width, height;
+    double margin_top, margin_bottom, margin_left, margin_right;
+    double header_height, footer_height;  /* body = margins minus these */
+} kk_page_geometry;
+
+typedef struct kk_text_style {
+    const char *family;      /* e.g. "DejaVu Sans"; NULL = "Sans" */
+    double size;             /* pt */
+    bool bold, italic;
+    double r, g, b;          /* 0..1 */
+    double space_before, space_after;  /* pt; space_before is dropped at a page top */
+    double line_spacing;     /* factor of the font's line height; 0 = natural */
+    double indent_left;      /* pt, whole block */
+    double first_line_indent;/* pt, negative = hanging */
+    bool justify;
+    int align;               /* 0 left, 1 center, 2 right */
+} kk_text_style;
+
+/* One typesetter per thread: owns the font map and Pango context, which are
+ * expensive to build and are reused by every flow.  Caller frees. */
+typedef struct kk_typesetter kk_typesetter;
+kk_typesetter *kk_typesetter_new(const char *language /* "fi", NULL = "fi" */);
+void kk_typesetter_free(kk_typesetter *ts);
+
+/* A layout in the typesetter's context, for decorate() callbacks drawing
+ * running headers.  width <= 0 = no wrapping.  Caller g_object_unref()s it.
+ * NULL if the markup is invalid. */
+PangoLayout *kk_typesetter_layout(kk_typesetter *ts, const kk_text_style *st,
+                                  const char *markup, double width);
+
+typedef struct kk_flow kk_flow;
+typedef struct kk_table kk_table;
+
+/* `ts` and `diag` must outlive the flow.  Caller frees the flow. */
+kk_flow *kk_flow_new(kk_typesetter *ts, const kk_page_geometry *g, kk_diag *diag);
+void kk_flow_free(kk_flow *f);
+
+/* Document info.  create_date_iso ("2024-05-13T17:00:00Z" or with +hh:mm)
+ * must be given for reproducible output; NULL lets Cairo stamp "now".
+ * Strings are copied. */
+void kk_flow_set_metadata(kk_flow *f, const char *title, const char *author,
+                          const char *create_date_iso);
+
+/* Blocks, in reading order.  All strings are copied; styles are read at
+ * call time.  Every call returns false (and reports to diag) on invalid
+ * markup or misuse; the flow stays usable. */
+bool kk_flow_paragraph(kk_flow *f, const char *tag /* "P", "Caption"... */,
+                       const kk_text_style *st, const char *markup);
+bool kk_flow_heading(kk_flow *f, int level /* 1..3 */, const kk_text_style *st,
+                     const char *markup, const char *outline_title /* NULL = none */,
+                     const char *dest_name /* NULL = none */);
+/* "Aika   keskiviikko 21.6.2017 klo 12.00–14.00": label column label_width pt. */
+bool kk_flow_field(kk_flow *f, const kk_text_style *label_style,
+                   const kk_text_style *value_style, double label_width,
+                   const char *label_markup, const char *value_markup);
+
+/* Tables.  The table is owned by the flow; it is valid until kk_flow_table_end. */
+kk_table *kk_flow_table_begin(kk_flow *f, size_t ncols, const double *col_widths_rel,
+                              const kk_text_style *header_style,
+                              const kk_text_style *cell_style);
+/* cells_markup has ncols entries; NULL entries are empty cells. */
+bool kk_table_row(kk_table *t, bool header, const char *const *cells_markup);
+bool kk_flow_table_end(kk_flow *f, kk_table *t);
+
+/* Lists nest: an item may be followed by a nested list_begin..list_end. */
+bool kk_flow_list_begin(kk_flow *f, bool ordered, int start);
+bool kk_flow_list_item(kk_flow *f, const kk_text_style *st, const char *markup);
+bool kk_flow_list_end(kk_flow *f);
+
+bool kk_flow_space(kk_flow *f, double pt);       /* dropped at a page top */
+bool kk_flow_rule(kk_flow *f, double thickness); /* full-width line, artifact */
+bool kk_flow_keep_begin(kk_flow *f);
+bool kk_flow_keep_end(kk_flow *f);
+bool kk_flow_page_break(kk_flow *f);             /* no-op at the top of a page */
+bool kk_flow_struct_begin(kk_flow *f, const char *tag /* "Document", "Sect"... */);
+bool kk_flow_struct_end(kk_flow *f);
+
+/* Called once per page, before the page's body, with no structure leaf open
+ * (see above: its marks end up as artifacts).  Must leave cr as it found it
+ * (the engine saves/restores around it anyway). */
+typedef void (*kk_decorate_fn)(cairo_t *cr, int page, int pages,
+                               const kk_page_geometry *g, void *user);
+
+/* Paginates (if not done yet) and writes out_path.  *pages gets the page
+ * count (may be NULL).  The flow can be rendered again. */
+bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorate,
+                        void *user, int *pages, kk_diag *diag);
+
+/* Paginates without drawing; returns the page count, 0 on error. */
+int kk_flow_paginate(kk_flow *f);
+
+/* Debug dump of the page breaks, one fragment per line:
+ *   page P block B KIND TAG lines A-B/N y=TOP-BOTTOM xmax=X width=W "text..."
+ * (A-B are 0-based, inclusive; xmax is the right edge of the widest line,
+ * relative to the body's left edge).  Paginates if needed. */
+void kk_flow_debug_breaks(kk_flow *f, FILE *out);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * layout_int.h — private data shared by the layout engine's files
+ * (text.c: typesetter and Pango layouts, flow.c: block building,
+ * paginate.c: page breaking, render.c: drawing).
+ */
+#ifndef KK_LAYOUT_INT_H
+#define KK_LAYOUT_INT_H
+
+#include "layout/layout.h"
+#include <pango/pangocairo.h>
+
+struct kk_typesetter {
+    PangoFontMap *fontmap;   /* owned */
+    PangoContext *ctx;       /* owned */
+};
+
+typedef struct kk_link {
+    int start, end;          /* byte range in the layout's text */
+    char *uri;               /* owned */
+} kk_link;
+
+typedef struct kk_line {
+    double top, height, baseline;  /* relative to the layout's top */
+    double x, width;               /* logical extents */
+} kk_line;
+
+/* One Pango layout and where its lines are. */
+typedef struct kk_cell {
+    PangoLayout *layout;     /* owned */
+    double x, width;         /* relative to the body's left edge */
+    kk_link *links;          /* owned */
+    size_t nlinks;
+    kk_line *lines;          /* owned */
+    int nlines;
+    double height;
+    const char *tag;         /* static string: leaf structure type */
+    double r, g, b;
+} kk_cell;
+
+typedef enum {
+    B_TEXT,        /* body cell split by lines, optional side cell (label) */
+    B_ROW,         /* cells side by side, kept whole */
+    B_SPACE, B_RULE, B_BREAK,
+    B_OPEN, B_CLOSE,         /* structure elements with no content of their own */
+    B_KEEP_BEGIN, B_KEEP_END
+} kk_block_kind;
+
+typedef struct kk_block {
+    kk_block_kind kind;
+    char *tag;               /* owned; B_OPEN: element, B_TEXT: leaf of body */
+    double space_before, space_after;
+    bool keep_with_next;
+    kk_cell body;            /* B_TEXT */
+    kk_cell *side;           /* B_TEXT, owned, optional: list label, field label */
+    kk_cell *cells;          /* B_ROW, owned */
+    size_t ncells;
+    int table;               /* B_ROW: index into flow->tables */
+    bool header;             /* B_ROW: a header row */
+    double amount;           /* B_SPACE height, B_RULE thickness */
+    int level;               /* heading level, 0 = not a heading */
+    char *outline, *dest;    /* owned, headings */
+} kk_block;
+
+#define KK_CELL_PAD 3.0
+
+struct kk_table {
+    kk_flow *flow;
+    int index;
+    size_t ncols;
+    double *colx, *colw;     /* owned, pt */
+    kk_text_style header_style, cell_style;
+    char *hfamily, *cfamily; /* owned copies of the style families */
+    int *header_rows;        /* owned, block indices */
+    size_t nheader;
+    bool open;
+};
+
+/* A piece of a block placed on a page. */
+typedef struct kk_frag {
+    int block, page;
+    double y, h;             /* page y of the fragment's top, its height */
+    int from, to;            /* B_TEXT: lines [from, to); B_ROW tall rows: chunk */
+    int *cell_from, *cell_to;/* owned, B_ROW split over pages: per cell lines */
+    bool repeat;             /* repeated table header: draw as artifact */
+    bool first;              /* the block's first fragment */
+} kk_frag;
+
+struct kk_flow {
+    kk_typesetter *ts;
+    kk_diag *diag;
+    kk_page_geometry g;
+    double body_w, body_top, body_bottom;
+    kk_block *blocks;
+    size_t nblocks, cap;
+    kk_table **tables;       /* owned */
+    size_t ntables;
+    int list_depth;
+    int list_counter[8];
+    bool list_ordered[8];
+    bool list_item_open[8];
+    int struct_depth;
+    int keep_depth;
+    char *title, *author, *date;
+    kk_frag *frags;          /* owned, valid when paginated */
+    size_t nfrags, fcap;
+    int pages;               /* 0 = not paginated */
+};
+
+/* text.c */
+bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *markup,
+                  double x, double width, const char *tag);
+void kk_cell_clear(kk_cell *c);
+PangoFontDescription *kk_font_for(const kk_text_style *st);
+
+/* flow.c */
+kk_block *kk_flow_push(kk_flow *f, kk_block_kind kind);
+void kk_flow_unpaginate(kk_flow *f);
+
+/* paginate.c */
+double kk_row_height(const kk_block *b);
+
+#endif

@@ -1,0 +1,286 @@
+/*
+ * render.c — drawing the paginated flow into a tagged PDF with Cairo 1.16.
+ * See layout.h for how structure and artifacts map onto what Cairo 1.16
+ * can express.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+#include "layout/layout_int.h"
+#include <cairo-pdf.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    kk_flow *f;
+    cairo_t *cr;
+    cairo_surface_t *s;
+    int outline[4];          /* last outline id per heading level */
+    const char **stack;      /* open non-leaf elements, borrowed tag strings */
+    size_t depth;
+} rstate;
+
+/* Cairo attribute strings are single-quoted with backslash escapes. */
+static char *quote_attr(const char *key, const char *val)
+{
+    GString *s = g_string_new(key);
+    g_string_append(s, "='");
+    for (const char *p = val; *p; p++) {
+        if (*p == '\'' || *p == '\\')
+            g_string_append_c(s, '\\');
+        g_string_append_c(s, *p);
+    }
+    g_string_append_c(s, '\'');
+    return g_string_free(s, FALSE);
+}
+
+static void open_el(rstate *r, const char *tag)
+{
+    cairo_tag_begin(r->cr, tag, NULL);
+    r->stack[r->depth++] = tag;
+}
+
+static void close_el(rstate *r, const char *tag)
+{
+    if (r->depth == 0 || strcmp(r->stack[r->depth - 1], tag) != 0) {
+        kk_sys_error(r->f->diag, NULL, "internal: structure %s closed out of order", tag);
+        return;
+    }
+    r->depth--;
+    cairo_tag_end(r->cr, tag);
+}
+
+static int find_link(const kk_cell *c, int off)
+{
+    for (size_t i = 0; i < c->nlinks; i++)
+        if (off >= c->links[i].start && off < c->links[i].end)
+            return (int)i;
+    return -1;
+}
+
+/* A line with links, run by run, so each link's glyphs sit inside a Link
+ * element and the rest inside Spans (see layout.h). */
+static void draw_link_line(cairo_t *cr, const kk_cell *c, PangoLayoutLine *line,
+                           double x, double base)
+{
+    const char *text = pango_layout_get_text(c->layout);
+    int cur = -2;                 /* -2 nothing open, -1 Span, >= 0 link */
+    for (GSList *rl = line->runs; rl; rl = rl->next) {
+        PangoGlyphItem *gi = rl->data;
+        int link = find_link(c, gi->item->offset);
+        double w = (double)pango_glyph_string_get_width(gi->glyphs) / PANGO_SCALE;
+        if (link != cur) {
+            if (cur == -1)
+                cairo_tag_end(cr, "Span");
+            else if (cur >= 0)
+                cairo_tag_end(cr, CAIRO_TAG_LINK);
+            if (link >= 0) {
+                char *a = quote_attr("uri", c->links[link].uri);
+                cairo_tag_begin(cr, CAIRO_TAG_LINK, a);
+                g_free(a);
+            } else {
+                cairo_tag_begin(cr, "Span", NULL);
+            }
+            cur = link;
+        }
+        cairo_move_to(cr, x, base);
+        pango_cairo_show_glyph_item(cr, text, gi);
+        if (link >= 0) {
+            PangoFontDescription *fd = pango_font_describe(gi->item->analysis.font);
+            double sz = (double)pango_font_description_get_size(fd) / PANGO_SCALE;
+            pango_font_description_free(fd);
+            cairo_rectangle(cr, x, base + sz * 0.11, w, sz * 0.06);
+            cairo_fill(cr);
+        }
+        x += w;
+    }
+    if (cur == -1)
+        cairo_tag_end(cr, "Span");
+    else if (cur >= 0)
+        cairo_tag_end(cr, CAIRO_TAG_LINK);
+}
+
+/* Lines [from, to) of a cell; y is the page y of line `from`'s top. */
+static void draw_lines(rstate *r, const kk_cell *c, int from, int to, double y)
+{
+    cairo_t *cr = r->cr;
+    double x0 = r->f->g.margin_left + c->x;
+    cairo_set_source_rgb(cr, c->r, c->g, c->b);
+    for (int i = from; i < to; i++) {
+        const kk_line *ln = &c->lines[i];
+        PangoLayoutLine *line = pango_layout_get_line_readonly(c->layout, i);
+        double base = y + ln->baseline - c->lines[from].top;
+        if (c->nlinks) {
+            draw_link_line(cr, c, line, x0 + ln->x, base);
+        } else {
+            cairo_move_to(cr, x0 + ln->x, base);
+            pango_cairo_show_layout_line(cr, line);
+        }
+    }
+}
+
+static void leaf(rstate *r, const kk_cell *c, int from, int to, double y)
+{
+    cairo_tag_begin(r->cr, c->tag, NULL);
+    draw_lines(r, c, from, to, y);
+    cairo_tag_end(r->cr, c->tag);
+}
+
+static void heading_marks(rstate *r, const kk_block *b, const kk_frag *fr)
+{
+    double x = r->f->g.margin_left + b->body.x, y = fr->y;
+    char link[256];
+    if (b->dest) {
+        char *n = quote_attr("name", b->dest);
+        char *a = g_strdup_printf("%s x=%.2f y=%.2f", n, x, y);
+        cairo_tag_begin(r->cr, CAIRO_TAG_DEST, a);
+        cairo_tag_end(r->cr, CAIRO_TAG_DEST);
+        g_free(a);
+        g_free(n);
+    }
+    if (!b->outline)
+        return;
+    char *d = b->dest ? quote_attr("dest", b->dest) : NULL;
+    if (d)
+        snprintf(link, sizeof link, "%s", d);
+    if (!d || strlen(d) >= sizeof link)
+        snprintf(link, sizeof link, "page=%d pos=[%.2f %.2f]", fr->page, x, y);
+    g_free(d);
+    int lv = b->level;
+    int parent = CAIRO_PDF_OUTLINE_ROOT;
+    for (int l = lv - 1; l >= 1; l--)
+        if (r->outline[l]) {
+            parent = r->outline[l];
+            break;
+        }
+    r->outline[lv] = cairo_pdf_surface_add_outline(r->s, parent, b->outline, link, 0);
+    for (int l = lv + 1; l < 4; l++)
+        r->outline[l] = 0;
+}
+
+static void draw_text(rstate *r, const kk_block *b, const kk_frag *fr)
+{
+    if (fr->first && b->side) {
+        const kk_cell *sc = b->side;
+        double dy = b->body.lines[0].baseline - sc->lines[0].baseline;
+        leaf(r, sc, 0, sc->nlines, fr->y + dy);
+        if (*b->tag)
+            open_el(r, b->tag);   /* LBody: stays open for nested lists */
+    }
+    if (fr->first && b->level)
+        heading_marks(r, b, fr);
+    leaf(r, &b->body, fr->from, fr->to, fr->y);
+}
+
+static void draw_row(rstate *r, const kk_block *b, const kk_frag *fr)
+{
+    cairo_t *cr = r->cr;
+    const kk_flow *f = r->f;
+    if (!fr->repeat)
+        cairo_tag_begin(cr, "TR", NULL);
+    for (size_t i = 0; i < b->ncells; i++) {
+        const kk_cell *c = &b->cells[i];
+        int a = fr->cell_from ? fr->cell_from[i] : 0;
+        int z = fr->cell_to ? fr->cell_to[i] : c->nlines;
+        if (z <= a)
+            continue;
+        if (fr->repeat)
+            draw_lines(r, c, a, z, fr->y + KK_CELL_PAD);
+        else
+            leaf(r, c, a, z, fr->y + KK_CELL_PAD);
+    }
+    if (!fr->repeat)
+        cairo_tag_end(cr, "TR");
+    /* Borders after the row: drawn with no leaf open, so they are artifacts. */
+    const kk_table *t = f->tables[b->table];
+    cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+    cairo_set_line_width(cr, 0.5);
+    for (size_t i = 0; i < t->ncols; i++)
+        cairo_rectangle(cr, f->g.margin_left + t->colx[i], fr->y, t->colw[i], fr->h);
+    cairo_stroke(cr);
+}
+
+static void draw_rule(rstate *r, const kk_block *b, const kk_frag *fr)
+{
+    cairo_t *cr = r->cr;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_rectangle(cr, r->f->g.margin_left, fr->y, r->f->body_w, b->amount);
+    cairo_fill(cr);
+}
+
+static void start_page(rstate *r, int page, kk_decorate_fn decorate, void *user)
+{
+    if (page > 1)
+        cairo_show_page(r->cr);
+    if (decorate) {
+        cairo_save(r->cr);
+        decorate(r->cr, page, r->f->pages, &r->f->g, user);
+        cairo_restore(r->cr);
+    }
+}
+
+bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorate,
+                        void *user, int *pages, kk_diag *diag)
+{
+    if (!diag)
+        diag = f->diag;
+    if (!kk_flow_paginate(f))
+        return false;
+    cairo_surface_t *s = cairo_pdf_surface_create(out_path, f->g.width, f->g.height);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        kk_sys_error(diag, out_path, "cannot write the PDF: %s",
+                     cairo_status_to_string(cairo_surface_status(s)));
+        cairo_surface_destroy(s);
+        return false;
+    }
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "kokous");
+    if (f->title)
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, f->title);
+    if (f->author)
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, f->author);
+    if (f->date)
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, f->date);
+    rstate r = { f, cairo_create(s), s, { 0 }, calloc(f->nblocks + 1, sizeof(char *)), 0 };
+    if (!r.stack) {
+        cairo_destroy(r.cr);
+        cairo_surface_destroy(s);
+        return false;
+    }
+    int page = 0;
+    size_t fi = 0;
+    for (size_t bi = 0; bi < f->nblocks; bi++) {
+        const kk_block *b = &f->blocks[bi];
+        if (b->kind == B_OPEN) {
+            open_el(&r, b->tag);
+            continue;
+        }
+        if (b->kind == B_CLOSE) {
+            close_el(&r, b->tag);
+            continue;
+        }
+        for (; fi < f->nfrags && f->frags[fi].block <= (int)bi; fi++) {
+            const kk_frag *fr = &f->frags[fi];
+            while (page < fr->page)
+                start_page(&r, ++page, decorate, user);
+            const kk_block *fb = &f->blocks[fr->block];
+            if (fb->kind == B_TEXT)
+                draw_text(&r, fb, fr);
+            else if (fb->kind == B_ROW)
+                draw_row(&r, fb, fr);
+            else if (fb->kind == B_RULE)
+                draw_rule(&r, fb, fr);
+        }
+    }
+    while (r.depth > 0)        /* unbalanced input: close what is open */
+        cairo_tag_end(r.cr, r.stack[--r.depth]);
+    free(r.stack);
+    cairo_destroy(r.cr);
+    cairo_surface_finish(s);
+    cairo_status_t st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        kk_sys_error(diag, out_path, "cannot write the PDF: %s", cairo_status_to_string(st));
+        return false;
+    }
+    if (pages)
+        *pages = f->pages;
+    return true;
+}

@@ -1,0 +1,337 @@
+/*
+ * layout_test.c — stress flows for the layout engine.
+ *
+ *   layout_test OUTDIR          run the checks, write PDFs for layout_test.sh
+ *   layout_test -b N OUTDIR     benchmark: render a 3-page document N times
+ *
+ * Checks made here, from the page-break dump (kk_flow_debug_breaks):
+ * widows/orphans, heading keep-with-next, keep groups, long tokens.  The
+ * shell script checks the PDFs with poppler tools.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "layout/layout.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int failures;
+#define CHECK(cond, ...) do { if (!(cond)) { failures++; \
+    fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+
+static const kk_page_geometry A4 = { 595.276, 841.89, 42.5, 56.7, 70.9, 56.7, 42.5, 0 };
+static kk_text_style body, head, small, label, thead;
+static kk_typesetter *ts;
+static kk_diag *diag;
+
+static void styles(void)
+{
+    body = (kk_text_style){ .family = "DejaVu Sans", .size = 10, .space_after = 5,
+                            .justify = true };
+    head = body;
+    head.size = 13; head.bold = true; head.justify = false;
+    head.space_before = 12; head.space_after = 4;
+    small = body; small.size = 9; small.justify = false;
+    label = body; label.bold = true; label.justify = false;
+    thead = small; thead.bold = true;
+}
+
+static const char *LOREM =
+    "Kunnanhallitus päätti yksimielisesti hyväksyä esityksen, ja asia siirretään "
+    "valtuuston käsiteltäväksi seuraavassa kokouksessa. Perusteluina todettiin, että "
+    "talousarvion toteutuminen edellyttää lisä\xc2\xadmäärärahaa sekä hankkeen "
+    "aikataulun tarkistamista yhdessä rakennus\xc2\xadvalvonnan kanssa. ";
+
+static char *repeat_text(int n)
+{
+    size_t len = strlen(LOREM);
+    char *s = malloc(len * (size_t)n + 1);
+    for (int i = 0; i < n; i++)
+        memcpy(s + len * (size_t)i, LOREM, len);
+    s[len * (size_t)n] = 0;
+    return s;
+}
+
+/* The dump, parsed. */
+typedef struct { int page, block, from, to, n; char kind[16], tag[16]; double xmax, width; } frag;
+
+static size_t breaks(kk_flow *f, frag *out, size_t max)
+{
+    char *buf = NULL;
+    size_t len = 0, n = 0;
+    FILE *m = open_memstream(&buf, &len);
+    kk_flow_debug_breaks(f, m);
+    fclose(m);
+    for (char *line = strtok(buf, "\n"); line && n < max; line = strtok(NULL, "\n")) {
+        frag *r = &out[n];
+        const char *xm = strstr(line, "xmax=");
+        if (sscanf(line, "page %d block %d %15s %15s lines %d-%d/%d", &r->page, &r->block,
+                   r->kind, r->tag, &r->from, &r->to, &r->n) == 7 && xm
+            && sscanf(xm, "xmax=%lf width=%lf", &r->xmax, &r->width) == 2)
+            n++;
+    }
+    free(buf);
+    return n;
+}
+
+static void decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *u)
+{
+    (void)u;
+    char right[64];
+    snprintf(right, sizeof right, "%d (%d)", page, pages);
+    double w = g->width - g->margin_left - g->margin_right;
+    PangoLayout *l = kk_typesetter_layout(ts, &small, "Jäämäjärven kunta · Pöytäkirja 5/2024", w);
+    PangoLayout *r = kk_typesetter_layout(ts, &small, right, w);
+    pango_layout_set_alignment(r, PANGO_ALIGN_RIGHT);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_move_to(cr, g->margin_left, g->margin_top);
+    pango_cairo_show_layout(cr, l);
+    cairo_move_to(cr, g->margin_left, g->margin_top);
+    pango_cairo_show_layout(cr, r);
+    cairo_set_line_width(cr, 0.5);
+    cairo_move_to(cr, g->margin_left, g->margin_top + 16);
+    cairo_line_to(cr, g->width - g->margin_right, g->margin_top + 16);
+    cairo_stroke(cr);
+    g_object_unref(l);
+    g_object_unref(r);
+}
+
+/* (b) a 3-page paragraph and a 3-line one, at every offset on the page. */
+static void test_widows(void)
+{
+    frag fr[64];
+    char *big = repeat_text(40), *three = repeat_text(1);
+    /* Cut to about three lines at a space (each line holds ~80 chars). */
+    char *cut = three + 200;
+    while (*cut != ' ')
+        cut--;
+    *cut = 0;
+    int splits = 0;
+    for (double s = 0; s < 700; s += 7) {
+        kk_flow *f = kk_flow_new(ts, &A4, diag);
+        kk_flow_paragraph(f, "P", &body, "Alku.");
+        kk_flow_space(f, s);
+        kk_flow_paragraph(f, "P", &body, three);   /* block 2 */
+        kk_flow_paragraph(f, "P", &body, big);     /* block 3 */
+        size_t n = breaks(f, fr, 64);
+        int pages_of_big = 0, frags_of_three = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (fr[i].block == 2) {
+                frags_of_three++;
+                CHECK(fr[i].n == 3, "3-line paragraph has %d lines", fr[i].n);
+            }
+            if (fr[i].block == 3) {
+                pages_of_big++;
+                CHECK(fr[i].to - fr[i].from + 1 >= 2, "s=%g: fragment with %d line(s)",
+                      s, fr[i].to - fr[i].from + 1);
+            }
+        }
+        CHECK(frags_of_three == 1, "s=%g: 3-line paragraph split", s);
+        CHECK(pages_of_big >= 3, "s=%g: big paragraph on %d pages", s, pages_of_big);
+        splits += pages_of_big;
+        kk_flow_free(f);
+    }
+    free(big);
+    free(three);
+    printf("widows: ok-checked %d fragments\n", splits);
+}
+
+/* (c) heading at the foot of a page, (d) keep group near the end. */
+static void test_keeps(void)
+{
+    frag fr[64];
+    int moved_h = 0, moved_k = 0;
+    char *five = repeat_text(2);
+    for (double s = 0; s < 760; s += 3) {
+        kk_flow *f = kk_flow_new(ts, &A4, diag);
+        kk_flow_paragraph(f, "P", &body, "Alku.");   /* block 0 */
+        kk_flow_space(f, s);                          /* 1 */
+        kk_flow_heading(f, 2, &head, "§ 12 Otsikko", "§ 12", NULL);  /* 2 */
+        kk_flow_paragraph(f, "P", &body, five);       /* 3 */
+        kk_flow_keep_begin(f);                        /* 4 */
+        kk_flow_space(f, 30);
+        kk_flow_paragraph(f, "P", &body, "Marjatta Häkkinen");   /* 6 */
+        kk_flow_paragraph(f, "P", &body, "puheenjohtaja");       /* 7 */
+        kk_flow_paragraph(f, "P", &body, "Sanna Kyllönen");      /* 8 */
+        kk_flow_paragraph(f, "P", &body, "pöytäkirjanpitäjä");   /* 9 */
+        kk_flow_keep_end(f);
+        size_t n = breaks(f, fr, 64);
+        int hpage = -1, ppage = -1, plines = 0, kpage = -1;
+        bool ksplit = false;
+        for (size_t i = 0; i < n; i++) {
+            if (fr[i].block == 2) hpage = fr[i].page;
+            if (fr[i].block == 3 && ppage < 0) {
+                ppage = fr[i].page;
+                plines = fr[i].to - fr[i].from + 1;
+            }
+            if (fr[i].block >= 6 && fr[i].block <= 9) {
+                if (kpage >= 0 && kpage != fr[i].page) ksplit = true;
+                kpage = fr[i].page;
+            }
+        }
+        CHECK(hpage == ppage, "s=%g: heading on page %d, text on %d", s, hpage, ppage);
+        CHECK(plines >= 2, "s=%g: heading followed by %d line(s)", s, plines);
+        CHECK(!ksplit, "s=%g: keep group split", s);
+        if (ksplit && getenv("KK_DEBUG"))
+            kk_flow_debug_breaks(f, stderr);
+        moved_h += hpage == 2;
+        moved_k += kpage == 2;
+        kk_flow_free(f);
+    }
+    free(five);
+    CHECK(moved_h > 0 && moved_k > 0, "sweep never moved a heading/keep group");
+    printf("keeps: headings moved %d times, keep groups %d times\n", moved_h, moved_k);
+}
+
+/* (e) a 200-character token and a long URL. */
+static void test_overflow(void)
+{
+    frag fr[16];
+    char tok[256];
+    memset(tok, 'x', 200);
+    tok[200] = 0;
+    char *m = g_strdup_printf("Sana %s ja osoite <a href=\"https://example.org/%s\">"
+                              "https://example.org/%s</a> loppu.", tok, tok, tok);
+    kk_flow *f = kk_flow_new(ts, &A4, diag);
+    CHECK(kk_flow_paragraph(f, "P", &body, m), "paragraph with link rejected");
+    size_t n = breaks(f, fr, 16);
+    CHECK(n >= 1, "no fragments");
+    for (size_t i = 0; i < n; i++)
+        CHECK(fr[i].xmax <= fr[i].width + 0.01, "line overflows: %.2f > %.2f",
+              fr[i].xmax, fr[i].width);
+    printf("overflow: widest line %.1f of %.1f pt\n", n ? fr[0].xmax : 0, n ? fr[0].width : 0);
+    CHECK(!kk_flow_paragraph(f, "P", &body, "rikki <b>markup"), "bad markup accepted");
+    kk_flow_free(f);
+    g_free(m);
+}
+
+/* The showcase document: every block type, tables across pages. */
+static kk_flow *showcase(int rows)
+{
+    kk_flow *f = kk_flow_new(ts, &A4, diag);
+    kk_flow_set_metadata(f, "Pöytäkirja 5/2024", "Jäämäjärven kunta", "2024-05-13T17:00:00Z");
+    kk_flow_struct_begin(f, "Document");
+    kk_text_style title = head;
+    title.size = 16;
+    kk_flow_heading(f, 1, &title, "Kunnanhallitus — Pöytäkirja 5/2024", "Pöytäkirja", "top");
+    kk_flow_field(f, &label, &body, 70, "Aika", "Maanantai 13.5.2024 klo 17.00–19.48");
+    kk_flow_field(f, &label, &body, 70, "Paikka",
+                  "Kunnantalo, valtuustosali, Keskuskatu 12, 71980 Jäämäjärvi &amp; etäyhteys");
+    kk_flow_rule(f, 0.5);
+    kk_flow_struct_begin(f, "Sect");
+    kk_flow_heading(f, 2, &head, "§ 64\tLäsnäolijat", "§ 64 Läsnäolijat", "p64");
+    double w[3] = { 3, 3, 1 };
+    kk_table *t = kk_flow_table_begin(f, 3, w, &thead, &small);
+    const char *hdr[3] = { "Nimi", "Tehtävä", "Läsnä" };
+    kk_table_row(t, true, hdr);
+    for (int i = 0; i < rows; i++) {
+        char name[64], role[96];
+        snprintf(name, sizeof name, "Osallistuja %02d Mäkelä-Åkerlund", i + 1);
+        snprintf(role, sizeof role, i % 7 == 0 ? "jäsen, saapui klo 17.15 (§ 66 aikana) "
+                 "ja poistui esteellisenä § 69 ajaksi" : "jäsen");
+        const char *cells[3] = { name, role, i % 5 ? "kyllä" : "ei" };
+        kk_table_row(t, false, cells);
+    }
+    kk_flow_table_end(f, t);
+    kk_flow_struct_end(f);
+    kk_flow_struct_begin(f, "Sect");
+    kk_flow_heading(f, 2, &head, "§ 65\tPäätökset", "§ 65 Päätökset", NULL);
+    char *big = repeat_text(3);
+    kk_flow_paragraph(f, "P", &body, big);
+    kk_flow_paragraph(f, "P", &body, "Lisätietoja: <a href=\"https://www.jaamajarvi.fi/"
+                      "paatokset?id=5&amp;v=2024\">kunnan verkkosivut</a>, <b>lihavoitu</b> ja "
+                      "<i>kursiivi</i> teksti.");
+    kk_flow_list_begin(f, true, 1);
+    kk_flow_list_item(f, &body, "Ensimmäinen kohta, joka on niin pitkä, että se rivittyy "
+                      "useammalle riville ja näyttää riippuvan sisennyksen.");
+    kk_flow_list_begin(f, false, 1);
+    kk_flow_list_item(f, &body, "Sisäkkäinen alakohta");
+    kk_flow_list_item(f, &body, "Toinen alakohta");
+    kk_flow_list_end(f);
+    kk_flow_list_item(f, &body, "Toinen kohta");
+    kk_flow_list_end(f);
+    kk_flow_paragraph(f, "P", &body, big);
+    free(big);
+    kk_flow_keep_begin(f);
+    kk_flow_space(f, 30);
+    kk_flow_field(f, &body, &body, 240, "Marjatta Häkkinen", "Sanna Kyllönen");
+    kk_flow_field(f, &body, &body, 240, "puheenjohtaja", "pöytäkirjanpitäjä");
+    kk_flow_keep_end(f);
+    kk_flow_struct_end(f);
+    kk_flow_struct_end(f);
+    return f;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv)
+{
+    int bench = 0;
+    if (argc == 4 && !strcmp(argv[1], "-b")) {
+        bench = atoi(argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "usage: layout_test [-b N] OUTDIR\n");
+        return 2;
+    }
+    const char *dir = argv[1];
+    char path[4096];
+    styles();
+    diag = kk_diag_new(KK_DIAG_TEXT, stderr);
+    ts = kk_typesetter_new("fi");
+    if (bench) {
+        double t0 = now();
+        for (int i = 0; i < bench; i++) {
+            kk_flow *f = showcase(40);
+            snprintf(path, sizeof path, "%s/bench-%04d.pdf", dir, i + 1);
+            int pages = 0;
+            if (!kk_flow_render_pdf(f, path, decorate, NULL, &pages, diag))
+                return 1;
+            if (i == 0)
+                printf("bench document: %d pages\n", pages);
+            kk_flow_free(f);
+        }
+        double t = now() - t0;
+        printf("batch n=%d wall_ms=%.1f docs_per_s=%.1f\n", bench, t * 1e3, bench / t);
+        kk_typesetter_free(ts);
+        kk_diag_free(diag);
+        return 0;
+    }
+    test_widows();
+    test_keeps();
+    test_overflow();
+
+    /* (a), (f), (g): the showcase, twice, plus its dump for the script. */
+    for (int k = 1; k <= 2; k++) {
+        kk_flow *f = showcase(60);
+        snprintf(path, sizeof path, "%s/showcase-%d.pdf", dir, k);
+        int pages = 0;
+        CHECK(kk_flow_render_pdf(f, path, decorate, NULL, &pages, diag), "render failed");
+        if (k == 1) {
+            printf("showcase: %d pages\n", pages);
+            snprintf(path, sizeof path, "%s/showcase.pages", dir);
+            FILE *o = fopen(path, "w");
+            fprintf(o, "%d\n", pages);
+            fclose(o);
+            snprintf(path, sizeof path, "%s/showcase.breaks", dir);
+            o = fopen(path, "w");
+            kk_flow_debug_breaks(f, o);
+            fclose(o);
+        }
+        kk_flow_free(f);
+    }
+    kk_typesetter_free(ts);
+    CHECK(kk_diag_error_count(diag) == 1, "expected exactly the one markup error, got %zu",
+          kk_diag_error_count(diag));
+    kk_diag_free(diag);
+    printf("%s (%d failures)\n", failures ? "FAIL" : "PASS", failures);
+    return failures != 0;
+}
