@@ -12,9 +12,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen
 ALL_CFLAGS = $(WARN) $(CFLAGS) -Isrc -I$(BUILD) -DKK_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
 
-SRC      := $(filter-out src/cli/cmd_build.c,$(sort $(wildcard src/*/*.c)))
+SRC      := $(sort $(wildcard src/*/*.c))
 OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded_data.o
-EMBED    := $(sort $(wildcard schema/*.xsd styles/*.yaml styles/locale/*.yaml docs/help/*.txt))
+EMBED    := $(sort $(wildcard schema/*.xsd styles/*.yaml styles/locale/*.yaml styles/logos/*.png docs/help/*.txt))
 
 .PHONY: all deps run check asan valgrind install uninstall clean bench help fuzz
 

@@ -25,7 +25,7 @@ static const command commands[] = {
     { "check", kk_cmd_check },
     { "xml", kk_cmd_xml },
     { "schema", kk_cmd_schema },
-    /* build: see cmd_build.c */
+    { "build", kk_cmd_build },
 };
 
 void kk_usage(FILE *out, const char *name)

@@ -1,0 +1,55 @@
+/*
+ * compose.h — a document becomes a flow of blocks (layout.h) in the
+ * conventions of Finnish municipal documents: SFS 2487 header, meeting
+ * block, § items, votes, signatures, verification, appeal instructions.
+ *
+ * Promise: the same document, style and options give the same flow.  In
+ * the public version (KuntaL 140 §) a confidential item keeps only its §
+ * number and the mention "Salassa pidettävä, <basis>"; a partly
+ * confidential item loses its background text, discussion and non-public
+ * attachments; every {{personal data}} span is replaced by the placeholder.
+ * Nothing removed reaches the flow, its bookmarks or the title.
+ */
+#ifndef KK_COMPOSE_H
+#define KK_COMPOSE_H
+
+#include <stdbool.h>
+#include "layout/hyphenate.h"
+#include "layout/layout.h"
+#include "model/document.h"
+#include "model/locale.h"
+#include "model/style.h"
+
+typedef struct kk_compose_opts {
+    bool public_version;
+    int excerpt_section;              /* 0: the whole document; N: excerpt of § N */
+    const unsigned char *logo_png;    /* may be NULL */
+    size_t logo_len;
+} kk_compose_opts;
+
+typedef struct kk_composition kk_composition;   /* opaque: header data for every page */
+
+/* Fill `flow` with the document.  Returns the page decoration state (pass
+ * kk_compose_decorate and it to kk_flow_render_pdf), or NULL after
+ * reporting.  `title_out` gets the document title for metadata (owned by
+ * the composition).  Caller frees with kk_composition_free, after
+ * rendering. */
+kk_composition *kk_compose(kk_flow *flow, kk_typesetter *ts, const kk_doc *doc,
+                           const kk_style *style, const kk_locale *loc,
+                           kk_hyphenator *hyph, const kk_compose_opts *opts,
+                           kk_diag *diag);
+void kk_composition_free(kk_composition *c);
+
+/* The document title as it appears in metadata (no markup).  Borrowed. */
+const char *kk_composition_title(const kk_composition *c);
+
+/* Whether § N exists in the document (for --excerpt). */
+bool kk_compose_has_section(const kk_doc *doc, int section);
+
+/* The running header and footer of every page (kk_decorate_fn). */
+void kk_compose_decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *composition);
+
+/* The page geometry of a style. */
+kk_page_geometry kk_compose_geometry(const kk_style *style);
+
+#endif

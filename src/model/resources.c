@@ -1,0 +1,256 @@
+/* resources.c — see resources.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "model/resources.h"
+#include "load/load.h"
+#include "util/embedded.h"
+#include "validate/schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_CACHED 32
+#define MAX_EXTENDS 8
+
+typedef struct cached_style { char *name; kk_style *style; } cached_style;
+typedef struct cached_locale { char *lang; kk_locale *locale; } cached_locale;
+typedef struct cached_logo { char *path; unsigned char *data; size_t len; } cached_logo;
+
+struct kk_resources {
+    char *styles_dir;
+    cached_style styles[MAX_CACHED];
+    size_t nstyles;
+    cached_locale locales[4];
+    size_t nlocales;
+    cached_logo logos[MAX_CACHED];
+    size_t nlogos;
+};
+
+kk_resources *kk_resources_new(const char *styles_dir)
+{
+    kk_resources *r = calloc(1, sizeof *r);
+    if (r && styles_dir && !(r->styles_dir = strdup(styles_dir))) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void kk_resources_free(kk_resources *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nstyles; i++) {
+        free(r->styles[i].name);
+        kk_style_free(r->styles[i].style);
+    }
+    for (size_t i = 0; i < r->nlocales; i++) {
+        free(r->locales[i].lang);
+        kk_locale_free(r->locales[i].locale);
+    }
+    for (size_t i = 0; i < r->nlogos; i++) {
+        free(r->logos[i].path);
+        free(r->logos[i].data);
+    }
+    free(r->styles_dir);
+    free(r);
+}
+
+static bool file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Load a style or locale file from disk or the built-in copy.  `dir` gets
+ * the folder the file is in (for relative logo paths). */
+static kk_source *load_data(const kk_resources *r, const char *sub, const char *name,
+                            kk_schema_id sid, const char *root, char *dir, size_t dircap,
+                            kk_diag *diag)
+{
+    const kk_schema *s = kk_schema_builtin(sid, diag);
+    if (!s)
+        return NULL;
+    char path[1024];
+    const char *dirs[] = { r->styles_dir, "styles" };
+    for (size_t i = 0; i < 2; i++) {
+        if (!dirs[i])
+            continue;
+        snprintf(path, sizeof path, "%s/%s%s.yaml", dirs[i], sub, name);
+        if (file_exists(path)) {
+            snprintf(dir, dircap, "%s/%s", dirs[i], sub);
+            return kk_source_load(path, root, s, diag);
+        }
+    }
+    snprintf(path, sizeof path, "styles/%s%s.yaml", sub, name);
+    const kk_embedded_file *f = kk_embedded_find(path);
+    if (!f)
+        return NULL;
+    snprintf(dir, dircap, "styles/%s", sub);
+    return kk_source_load_buffer(path, f->data, f->len, root, s, diag);
+}
+
+static bool valid_name(const char *name)
+{
+    if (!*name || strlen(name) > 64)
+        return false;
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
+            return false;
+    return true;
+}
+
+const kk_style *kk_resources_style(kk_resources *r, const char *name, kk_diag *diag,
+                                   const char *where_file, unsigned line, unsigned col)
+{
+    for (size_t i = 0; i < r->nstyles; i++)
+        if (!strcmp(r->styles[i].name, name))
+            return r->styles[i].style;
+    /* the chain, nearest first: name, its parent, ... */
+    kk_source *chain[MAX_EXTENDS];
+    char dirs[MAX_EXTENDS][1024];
+    size_t n = 0;
+    const char *want = name;
+    bool ok = true;
+    const kk_schema *s = kk_schema_builtin(KK_SCHEMA_STYLE, diag);
+    while (ok && want && s) {
+        if (!valid_name(want) || n == MAX_EXTENDS) {
+            kk_error(diag, n ? kk_source_path(chain[n - 1]) : where_file, n ? 1 : line, n ? 1 : col,
+                     n == MAX_EXTENDS ? "styles extend each other in a loop or too deeply (at `%s`)" : "no style named \"%s\"", want);
+            ok = false;
+            break;
+        }
+        size_t errors = kk_diag_error_count(diag);
+        kk_source *src = load_data(r, "", want, KK_SCHEMA_STYLE, "style", dirs[n], sizeof dirs[n], diag);
+        if (!src) {
+            if (kk_diag_error_count(diag) == errors)
+                kk_error(diag, n ? kk_source_path(chain[n - 1]) : where_file, n ? 1 : line, n ? 1 : col,
+                         "no style named \"%s\": put it in styles/%s.yaml (built-in styles: default, uusimaa, popsote, lappi)", want, want);
+            ok = false;
+            break;
+        }
+        if (!kk_schema_validate(s, src, diag)) {
+            kk_source_free(src);
+            ok = false;
+            break;
+        }
+        chain[n++] = src;
+        want = kk_style_extends(kk_source_doc(src));
+        for (size_t i = 0; want && i < n; i++) {
+            const char *p = kk_source_path(chain[i]);
+            char expect[128];
+            snprintf(expect, sizeof expect, "%s.yaml", want);
+            size_t lp = strlen(p), le = strlen(expect);
+            if (lp >= le && !strcmp(p + lp - le, expect) && (lp == le || p[lp - le - 1] == '/')) {
+                kk_error(diag, kk_source_path(src), 1, 1, "style `extends: %s` makes a loop; remove it", want);
+                ok = false;
+                want = NULL;
+            }
+        }
+    }
+    kk_style *style = NULL;
+    if (ok && n > 0) {
+        style = kk_style_from_xml(kk_source_doc(chain[n - 1]), dirs[n - 1]);
+        for (size_t i = n - 1; style && i-- > 0;)
+            if (!kk_style_merge(style, kk_source_doc(chain[i]), dirs[i])) {
+                kk_style_free(style);
+                style = NULL;
+            }
+        if (!style)
+            kk_sys_error(diag, name, "out of memory while reading the style");
+    }
+    for (size_t i = 0; i < n; i++)
+        kk_source_free(chain[i]);
+    if (style && r->nstyles < MAX_CACHED) {
+        char *copy = strdup(name);
+        if (copy) {
+            r->styles[r->nstyles++] = (cached_style){ copy, style };
+            return style;
+        }
+    }
+    kk_style_free(style);   /* cache full or OOM: do not leak */
+    return NULL;
+}
+
+const kk_locale *kk_resources_locale(kk_resources *r, const char *lang, kk_diag *diag)
+{
+    for (size_t i = 0; i < r->nlocales; i++)
+        if (!strcmp(r->locales[i].lang, lang))
+            return r->locales[i].locale;
+    if (r->nlocales == 4 || !valid_name(lang))
+        return NULL;
+    char dir[1024];
+    const kk_schema *s = kk_schema_builtin(KK_SCHEMA_LOCALE, diag);
+    kk_source *src = s ? load_data(r, "locale/", lang, KK_SCHEMA_LOCALE, "locale", dir, sizeof dir, diag) : NULL;
+    kk_locale *loc = NULL;
+    if (src && kk_schema_validate(s, src, diag))
+        loc = kk_locale_from_xml(kk_source_doc(src));
+    else if (!src)
+        kk_sys_error(diag, lang, "no labels for language \"%s\"", lang);
+    kk_source_free(src);
+    char *copy = loc ? strdup(lang) : NULL;
+    if (!copy) {
+        kk_locale_free(loc);
+        return NULL;
+    }
+    r->locales[r->nlocales++] = (cached_locale){ copy, loc };
+    return loc;
+}
+
+static unsigned char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    unsigned char *buf = NULL;
+    size_t cap = 0, n = 0, got;
+    do {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            unsigned char *b = cap <= (16u << 20) ? realloc(buf, cap) : NULL;
+            if (!b) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = b;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+const unsigned char *kk_resources_logo(kk_resources *r, const kk_style *s, size_t *len, kk_diag *diag)
+{
+    if (!s->logo_path)
+        return NULL;
+    for (size_t i = 0; i < r->nlogos; i++)
+        if (!strcmp(r->logos[i].path, s->logo_path)) {
+            *len = r->logos[i].len;
+            return r->logos[i].data;
+        }
+    unsigned char *data = read_all(s->logo_path, len);
+    if (!data) {
+        /* a built-in style's logo is built in too */
+        const kk_embedded_file *f = kk_embedded_find(s->logo_path);
+        if (f && (data = malloc(f->len))) {
+            memcpy(data, f->data, f->len);
+            *len = f->len;
+        }
+    }
+    if (!data) {
+        kk_diag_report(diag, KK_WARNING, KK_FAIL_NONE, s->logo_path, 0, 0, "cannot read the logo; the documents are made without it");
+        return NULL;
+    }
+    char *copy = r->nlogos < MAX_CACHED ? strdup(s->logo_path) : NULL;
+    if (!copy) {
+        free(data);
+        return NULL;
+    }
+    r->logos[r->nlogos++] = (cached_logo){ copy, data, *len };
+    return data;
+}

@@ -1,0 +1,227 @@
+/* document.c — one validated document -> its output files (see render.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "render/render.h"
+#include "layout/compose.h"
+#include "layout/hyphenate.h"
+#include "layout/layout.h"
+#include "model/document.h"
+#include "model/resources.h"
+#include "render/pdf_finish.h"
+#include "util/fs.h"
+#include "util/xml.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <libxml/xmlsave.h>
+
+#ifndef KK_VERSION
+#define KK_VERSION "0.0.0"
+#endif
+
+#define NLANG 3
+static const char *const langs[NLANG] = { "fi", "sv", "en" };
+
+struct kk_renderer {
+    kk_render_opts opts;
+    kk_resources *res;
+    kk_typesetter *ts[NLANG];
+    kk_hyphenator *hyph[NLANG];
+};
+
+kk_renderer *kk_renderer_new(const kk_render_opts *opts)
+{
+    kk_renderer *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->opts = *opts;
+    r->res = kk_resources_new(opts->styles_dir);
+    if (!r->res) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void kk_renderer_free(kk_renderer *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < NLANG; i++) {
+        kk_typesetter_free(r->ts[i]);
+        kk_hyphenator_free(r->hyph[i]);
+    }
+    kk_resources_free(r->res);
+    free(r);
+}
+
+static size_t lang_index(const char *lang)
+{
+    for (size_t i = 0; i < NLANG; i++)
+        if (!strcmp(lang, langs[i]))
+            return i;
+    return 0;
+}
+
+static const kk_style *style_of(kk_renderer *r, const kk_source *src, const char *name, kk_diag *diag)
+{
+    xmlNodePtr root = xmlDocGetRootElement(kk_source_doc(src));
+    xmlNodePtr at = kk_child(root, "style");
+    kk_pos p = at ? kk_source_value_pos(src, at) : (kk_pos){ 1, 1 };
+    return kk_resources_style(r->res, name, diag, kk_source_path(src), p.line, p.col);
+}
+
+bool kk_renderer_check_style(kk_renderer *r, const kk_source *src, kk_diag *diag)
+{
+    xmlNodePtr root = xmlDocGetRootElement(kk_source_doc(src));
+    const char *name = kk_child_text(root, "style");
+    const char *lang = kk_child_text(root, "language");
+    return style_of(r, src, name ? name : "default", diag) != NULL
+           && kk_resources_locale(r->res, lang ? lang : "fi", diag) != NULL;
+}
+
+/* SOURCE_DATE_EPOCH wins (reproducible builds), else the document's own
+ * date and start time, read as UTC so no time zone can change the bytes. */
+static long long creation_time(const kk_doc *d)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(env, &end, 10);
+        if (!errno && !*end && v >= 0 && v <= 253402300799LL)
+            return v;
+    }
+    kk_date day = d->date.y ? d->date : d->period_from;
+    if (!day.y)
+        return 0;
+    /* days from civil (Howard Hinnant's algorithm): no libc time zone */
+    int y = day.y - (day.m <= 2);
+    int era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153u * (unsigned)(day.m + (day.m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)day.d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    long long days = (long long)era * 146097 + doe - 719468;
+    return days * 86400 + (d->start.set ? d->start.h * 3600 + d->start.min * 60 : 0);
+}
+
+static void iso_date(long long t, char *buf, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static char *join_path(const char *dir, const char *id, const char *suffix)
+{
+    size_t len = strlen(dir) + strlen(id) + strlen(suffix) + 2;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s/%s%s", dir, id, suffix);
+    return p;
+}
+
+/* Compose, paginate, draw to a temporary PDF, finish into `path`. */
+static bool write_pdf(kk_renderer *r, const kk_doc *doc, const kk_style *style, const kk_locale *loc,
+                      const kk_compose_opts *copts, const char *path, kk_diag *diag)
+{
+    size_t li = lang_index(doc->language);
+    if (!r->ts[li] && !(r->ts[li] = kk_typesetter_new(langs[li]))) {
+        kk_sys_error(diag, path, "cannot start the typesetter (fonts?)");
+        return false;
+    }
+    if (!r->hyph[li])
+        r->hyph[li] = kk_hyphenator_new(langs[li]);
+    kk_page_geometry g = kk_compose_geometry(style);
+    kk_flow *flow = kk_flow_new(r->ts[li], &g, diag);
+    if (!flow)
+        return false;
+    kk_composition *comp = kk_compose(flow, r->ts[li], doc, style, loc, r->hyph[li], copts, diag);
+    bool ok = comp != NULL;
+    long long created = creation_time(doc);
+    char iso[32];
+    iso_date(created, iso, sizeof iso);
+    const char *org = doc->organization ? doc->organization : kk_text3_get(&style->organization, doc->language);
+    char *tmp = ok ? kk_temp_beside(path, diag) : NULL;
+    ok = ok && tmp;
+    if (ok) {
+        kk_flow_set_metadata(flow, kk_composition_title(comp), org, iso);
+        ok = kk_flow_render_pdf(flow, tmp, kk_compose_decorate, comp, NULL, diag);
+    }
+    if (ok) {
+        kk_pdf_meta meta = { .title = kk_composition_title(comp), .author = org,
+                             .subject = doc->body, .creator = "kokous " KK_VERSION,
+                             .lang = doc->language, .created = created, .pdfa_part = r->opts.pdfa_part };
+        ok = kk_pdf_finish(tmp, path, &meta, diag);
+    }
+    if (tmp) {
+        unlink(tmp);
+        free(tmp);
+    }
+    kk_composition_free(comp);
+    kk_flow_free(flow);
+    return ok;
+}
+
+static bool write_xml(const kk_source *src, const char *path, kk_diag *diag)
+{
+    xmlChar *mem = NULL;
+    int len = 0;
+    xmlDocDumpFormatMemoryEnc(kk_source_doc(src), &mem, &len, "UTF-8", 1);
+    bool ok = mem && kk_write_atomic(path, mem, (size_t)len, diag);
+    if (!mem)
+        kk_sys_error(diag, path, "out of memory");
+    xmlFree(mem);
+    return ok;
+}
+
+bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag)
+{
+    kk_doc *doc = kk_doc_new(src, diag);
+    if (!doc)
+        return false;
+    bool ok = true;
+    if (doc->kind == KK_NEWSLETTER) {
+        kk_diag_report(diag, KK_NOTE, KK_FAIL_NONE, kk_source_path(src), 0, 0,
+                       "newsletters are checked but not typeset yet (monthly digests are a planned feature)");
+        kk_doc_free(doc);
+        return true;
+    }
+    const kk_style *style = style_of(r, src, doc->style, diag);
+    const kk_locale *loc = kk_resources_locale(r->res, doc->language, diag);
+    if (!style || !loc) {
+        kk_doc_free(doc);
+        return false;
+    }
+    if (r->opts.excerpt_section && !kk_compose_has_section(doc, r->opts.excerpt_section) && kk_doc_is_meeting(doc))
+        kk_diag_report(diag, KK_WARNING, KK_FAIL_NONE, kk_source_path(src), 0, 0,
+                       "no § %d in this document: no excerpt written", r->opts.excerpt_section);
+    kk_compose_opts copts = { 0 };
+    copts.logo_png = kk_resources_logo(r->res, style, &copts.logo_len, diag);
+    char *xml = join_path(r->opts.out_dir, doc->id, ".xml");
+    char *pdf = join_path(r->opts.out_dir, doc->id, ".pdf");
+    char *pub = join_path(r->opts.out_dir, doc->id, ".public.pdf");
+    ok = xml && pdf && pub;
+    ok = ok && write_xml(src, xml, diag);
+    ok = ok && write_pdf(r, doc, style, loc, &copts, pdf, diag);
+    copts.public_version = true;
+    ok = ok && write_pdf(r, doc, style, loc, &copts, pub, diag);
+    if (ok && r->opts.excerpt_section && kk_compose_has_section(doc, r->opts.excerpt_section) && kk_doc_is_meeting(doc)) {
+        char suffix[32];
+        snprintf(suffix, sizeof suffix, "-ote-%d.pdf", r->opts.excerpt_section);
+        char *ote = join_path(r->opts.out_dir, doc->id, suffix);
+        copts.public_version = false;
+        copts.excerpt_section = r->opts.excerpt_section;
+        ok = ote && write_pdf(r, doc, style, loc, &copts, ote, diag);
+        free(ote);
+    }
+    free(xml);
+    free(pdf);
+    free(pub);
+    kk_doc_free(doc);
+    return ok;
+}

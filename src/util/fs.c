@@ -1,0 +1,86 @@
+#define _POSIX_C_SOURCE 200809L
+#include "util/fs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *kk_temp_beside(const char *path, kk_diag *diag)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    const char *base = slash ? slash + 1 : path;
+    size_t len = dirlen + strlen(base) + 10;
+    char *tmp = malloc(len);
+    if (!tmp) {
+        kk_sys_error(diag, path, "out of memory");
+        return NULL;
+    }
+    snprintf(tmp, len, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        kk_sys_error(diag, path, "cannot create a temporary file: %s", strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    close(fd);
+    return tmp;
+}
+
+bool kk_write_atomic(const char *path, const void *data, size_t len, kk_diag *diag)
+{
+    char *tmp = kk_temp_beside(path, diag);
+    if (!tmp)
+        return false;
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fflush(f) != 0)
+        ok = false;
+    if (f && fsync(fileno(f)) != 0)
+        ok = false;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (ok && chmod(tmp, 0644) != 0)
+        ok = false;
+    if (ok && rename(tmp, path) != 0)
+        ok = false;
+    if (!ok) {
+        kk_sys_error(diag, path, "cannot write: %s", strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return ok;
+}
+
+bool kk_mkdirs(const char *dir, kk_diag *diag)
+{
+    char *p = strdup(dir);
+    if (!p) {
+        kk_sys_error(diag, dir, "out of memory");
+        return false;
+    }
+    for (char *s = p + 1; ; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+                kk_sys_error(diag, dir, "cannot create the folder: %s", strerror(errno));
+                free(p);
+                return false;
+            }
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    free(p);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        kk_sys_error(diag, dir, "is not a folder");
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,23 @@
+/*
+ * fs.h — files that are either complete or absent.
+ */
+#ifndef KK_FS_H
+#define KK_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "util/diag.h"
+
+/* Write `len` bytes to `path` through a temporary file in the same folder
+ * and rename(2): readers never see a partial file.  Reports and returns
+ * false on failure (leaving no temporary behind). */
+bool kk_write_atomic(const char *path, const void *data, size_t len, kk_diag *diag);
+
+/* A fresh temporary path next to `path` ("DIR/.NAME.XXXXXX", created empty
+ * with mkstemp).  Caller unlinks and frees.  NULL after reporting. */
+char *kk_temp_beside(const char *path, kk_diag *diag);
+
+/* mkdir -p.  Reports and returns false on failure. */
+bool kk_mkdirs(const char *dir, kk_diag *diag);
+
+#endif
