@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "load/load.h"
 #include "util/diag.h"
 
 int kk_cmd_check(int argc, char **argv);
@@ -24,6 +25,13 @@ typedef struct kk_input { char *path; char *root; } kk_input;
  * with kk_inputs_free. */
 bool kk_collect_inputs(char **paths, int npaths, kk_input **out, size_t *n, kk_diag *diag);
 void kk_inputs_free(kk_input *v, size_t n);
+
+/* The common first half of check and build: load and validate a file,
+ * check that its style and language exist, and that no earlier document
+ * of the batch has its id.  NULL after reporting.  Caller frees. */
+struct kk_resources;
+struct kk_idset;
+kk_source *kk_cli_load(const kk_input *in, struct kk_resources *res, struct kk_idset *ids, kk_diag *diag);
 
 /* The exit code for a diagnostics sink's worst failure. */
 int kk_exit_code(const kk_diag *d);

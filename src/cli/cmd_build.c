@@ -1,6 +1,8 @@
 /* cmd_build.c — `kokous build PATH... -o DIR`. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "model/ids.h"
+#include "model/resources.h"
 #include "render/render.h"
 #include "util/fs.h"
 #include "validate/validate.h"
@@ -57,10 +59,12 @@ int kk_cmd_build(int argc, char **argv)
     kk_input *inputs;
     size_t n, built = 0, failed = 0;
     kk_collect_inputs(paths, npaths, &inputs, &n, d);
-    for (size_t i = 0; i < n; i++) {
+    kk_resources *res = kk_resources_new(opts.styles_dir);
+    kk_idset *ids = kk_idset_new();
+    for (size_t i = 0; res && ids && i < n; i++) {
         size_t before = kk_diag_error_count(d);
-        kk_source *src = kk_load_document(inputs[i].path, inputs[i].root, d);
-        if (src && kk_renderer_check_style(r, src, d) && kk_render_document(r, src, d)
+        kk_source *src = kk_cli_load(&inputs[i], res, ids, d);
+        if (src && kk_render_document(r, src, d)
             && kk_diag_error_count(d) == before)
             built++;
         else
@@ -75,6 +79,8 @@ int kk_cmd_build(int argc, char **argv)
         fprintf(stderr, "kokous build: no *.yaml or *.yml files found\n");
         rc = 1;
     }
+    kk_resources_free(res);
+    kk_idset_free(ids);
     kk_inputs_free(inputs, n);
     kk_renderer_free(r);
     kk_diag_free(d);

@@ -1,6 +1,8 @@
 /* cmd_check.c — `kokous check`, `kokous xml`, `kokous schema`. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "model/ids.h"
+#include "model/resources.h"
 #include "validate/validate.h"
 
 #include <stdlib.h>
@@ -39,6 +41,7 @@ static void print_json(FILE *out, const kk_diag *d, size_t files, size_t invalid
 int kk_cmd_check(int argc, char **argv)
 {
     bool quiet = false, json = false;
+    const char *styles_dir = NULL;
     char **paths = calloc((size_t)argc, sizeof *paths);
     int npaths = 0;
     if (!paths)
@@ -54,8 +57,10 @@ int kk_cmd_check(int argc, char **argv)
             json = !strcmp(argv[++i], "json");
         } else if (!strncmp(argv[i], "--format=", 9) && (!strcmp(argv[i] + 9, "json") || !strcmp(argv[i] + 9, "text"))) {
             json = !strcmp(argv[i] + 9, "json");
+        } else if (!strcmp(argv[i], "--styles") && i + 1 < argc) {
+            styles_dir = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "kokous check: unknown option '%s' (options: --quiet, --format text|json)\n", argv[i]);
+            fprintf(stderr, "kokous check: unknown option '%s' (options: --quiet, --format text|json, --styles DIR)\n", argv[i]);
             free(paths);
             return 2;
         } else {
@@ -75,9 +80,11 @@ int kk_cmd_check(int argc, char **argv)
     kk_input *inputs;
     size_t n, invalid = 0;
     kk_collect_inputs(paths, npaths, &inputs, &n, d);
-    for (size_t i = 0; i < n; i++) {
+    kk_resources *res = kk_resources_new(styles_dir);
+    kk_idset *ids = kk_idset_new();
+    for (size_t i = 0; res && ids && i < n; i++) {
         size_t before = kk_diag_error_count(d);
-        kk_source *src = kk_load_document(inputs[i].path, inputs[i].root, d);
+        kk_source *src = kk_cli_load(&inputs[i], res, ids, d);
         if (!src || kk_diag_error_count(d) > before)
             invalid++;
         kk_source_free(src);
@@ -96,6 +103,8 @@ int kk_cmd_check(int argc, char **argv)
         fprintf(stderr, "kokous check: no *.yaml or *.yml files found\n");
         rc = 1;
     }
+    kk_resources_free(res);
+    kk_idset_free(ids);
     kk_inputs_free(inputs, n);
     kk_diag_free(d);
     free(paths);

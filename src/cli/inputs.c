@@ -1,6 +1,9 @@
 /* inputs.c — expand command-line PATHs into document files. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "model/ids.h"
+#include "model/resources.h"
+#include "validate/validate.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -126,4 +129,14 @@ void kk_inputs_free(kk_input *v, size_t n)
         free(v[i].root);
     }
     free(v);
+}
+
+kk_source *kk_cli_load(const kk_input *in, kk_resources *res, kk_idset *ids, kk_diag *diag)
+{
+    kk_source *src = kk_load_document(in->path, in->root, diag);
+    if (src && !(kk_resources_check_document(res, src, diag) && kk_idset_claim(ids, src, diag))) {
+        kk_source_free(src);
+        src = NULL;
+    }
+    return src;
 }

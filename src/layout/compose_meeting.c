@@ -57,12 +57,18 @@ static void participant_table(cctx *c, const char *label_key, int group)
     st.space_before = c->style->paragraph_space;
     st.space_after = 2;
     kk_flow_heading(c->flow, 3, &st, kk_c_plain(c, kk_c_label(c, label_key)), NULL, NULL);
-    const double widths[] = { 0.36, 0.46, 0.18 };
-    kk_table *t = kk_flow_table_begin(c->flow, 3, widths, &c->head, &c->cell);
+    /* the presence column only when someone was there for part of it */
+    bool partial = false;
+    for (size_t i = 0; i < d->nparticipants; i++)
+        partial |= d->participants[i].items != NULL;
+    const double widths3[] = { 0.34, 0.48, 0.18 }, widths2[] = { 0.4, 0.6 };
+    size_t ncols = partial ? 3 : 2;
+    kk_table *t = kk_flow_table_begin(c->flow, ncols, partial ? widths3 : widths2, &c->head, &c->cell);
     if (!t) {
         c->ok = false;
         return;
     }
+    kk_table_set_rules(t, KK_RULES_ROWS);
     const char *head[] = { kk_c_plain(c, kk_c_label(c, "column_name")), kk_c_plain(c, kk_c_label(c, "column_role")),
                            kk_c_plain(c, kk_c_label(c, "column_presence")) };
     kk_table_row(t, true, head);
@@ -152,6 +158,7 @@ static void vote_table(cctx *c, const kk_vote *v)
         c->ok = false;
         return;
     }
+    kk_table_set_rules(t, KK_RULES_ROWS);
     const char *head[] = { kk_c_plain(c, kk_c_label(c, "column_name")), kk_c_plain(c, kk_c_label(c, "vote")) };
     kk_table_row(t, true, head);
     const kk_strings *lists[] = { &v->yes, &v->no, &v->blank, &v->absent };
@@ -286,6 +293,7 @@ static void actions(cctx *c)
         c->ok = false;
         return;
     }
+    kk_table_set_rules(t, KK_RULES_ROWS);
     const char *head[] = { kk_c_plain(c, kk_c_label(c, "action_task")), kk_c_plain(c, kk_c_label(c, "action_owner")),
                            kk_c_plain(c, kk_c_label(c, "action_due")) };
     kk_table_row(t, true, head);
@@ -307,6 +315,7 @@ void kk_c_items(cctx *c, int only_section)
         kk_text_style cell = c->cell;
         kk_table *t = kk_flow_table_begin(c->flow, 2, widths, &c->head, &cell);
         if (t) {
+            kk_table_set_rules(t, KK_RULES_ROWS);
             for (size_t i = 0; i < d->nitems; i++) {
                 const kk_item *it = &d->items[i];
                 bool hidden = is_public(c) && (!strcmp(it->publicity.cls, "confidential") || !strcmp(d->publicity.cls, "confidential"));
@@ -345,6 +354,7 @@ static void signature_table(cctx *c, const char *const *names, const char *const
         kk_table *t = kk_flow_table_begin(c->flow, 2, widths, &c->head, &cell);
         if (!t)
             return;
+        kk_table_set_rules(t, KK_RULES_NONE);
         const char *row[2] = { NULL, NULL };
         for (size_t j = 0; j < 2 && i + j < n; j++)
             row[j] = kk_c_keep(c, g_strdup_printf("\n\n____________________________\n%s\n%s",
@@ -442,6 +452,12 @@ void kk_c_appeals(cctx *c, int only_section)
             const char *values[] = { list };
             kk_c_paragraph(c, &c->body, kk_c_plain(c, kk_c_format(c, "appeal_applies_to", names, values, 1)));
             char *text = kk_style_appeal_text(c->style, c->loc, c->lang, kinds[k]);
+            /* the texts open with their own bold title: the heading above says it */
+            if (text && !strncmp(text, "**", 2)) {
+                char *end = strstr(text + 2, "**\n");
+                if (end)
+                    memmove(text, end + 3, strlen(end + 3) + 1);
+            }
             if (text) {
                 kk_rich r = c->rich;
                 r.para = &c->body;

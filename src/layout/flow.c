@@ -315,6 +315,12 @@ kk_table *kk_flow_table_begin(kk_flow *f, size_t ncols, const double *rel,
     return t;
 }
 
+void kk_table_set_rules(kk_table *t, kk_table_rules rules)
+{
+    if (t)
+        t->rules = rules;
+}
+
 bool kk_table_row(kk_table *t, bool header, const char *const *cells)
 {
     kk_flow *f = t->flow;

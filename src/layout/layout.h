@@ -108,6 +108,11 @@ bool kk_flow_field(kk_flow *f, const kk_text_style *label_style,
 kk_table *kk_flow_table_begin(kk_flow *f, size_t ncols, const double *col_widths_rel,
                               const kk_text_style *header_style,
                               const kk_text_style *cell_style);
+/* How a table is ruled: a full grid (the default), a hairline under each
+ * row (lighter, for lists of people and items), or nothing (signatures). */
+typedef enum { KK_RULES_GRID, KK_RULES_ROWS, KK_RULES_NONE } kk_table_rules;
+void kk_table_set_rules(kk_table *t, kk_table_rules rules);
+
 /* cells_markup has ncols entries; NULL entries are empty cells. */
 bool kk_table_row(kk_table *t, bool header, const char *const *cells_markup);
 bool kk_flow_table_end(kk_flow *f, kk_table *t);

@@ -70,6 +70,7 @@ struct kk_table {
     double *colx, *colw;     /* owned, pt */
     kk_text_style header_style, cell_style;
     char *hfamily, *cfamily; /* owned copies of the style families */
+    kk_table_rules rules;
     int *header_rows;        /* owned, block indices */
     size_t nheader;
     bool open;

@@ -191,10 +191,19 @@ static void draw_row(rstate *r, const kk_block *b, const kk_frag *fr)
         cairo_tag_end(cr, "TR");
     /* Borders after the row: drawn with no leaf open, so they are artifacts. */
     const kk_table *t = f->tables[b->table];
+    if (t->rules == KK_RULES_NONE)
+        return;
     cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
     cairo_set_line_width(cr, 0.5);
-    for (size_t i = 0; i < t->ncols; i++)
-        cairo_rectangle(cr, f->g.margin_left + t->colx[i], fr->y, t->colw[i], fr->h);
+    if (t->rules == KK_RULES_GRID) {
+        for (size_t i = 0; i < t->ncols; i++)
+            cairo_rectangle(cr, f->g.margin_left + t->colx[i], fr->y, t->colw[i], fr->h);
+    } else {
+        double x0 = f->g.margin_left + t->colx[0];
+        double x1 = f->g.margin_left + t->colx[t->ncols - 1] + t->colw[t->ncols - 1];
+        cairo_move_to(cr, x0, fr->y + fr->h);
+        cairo_line_to(cr, x1, fr->y + fr->h);
+    }
     cairo_stroke(cr);
 }
 

@@ -4,6 +4,7 @@
 #include "load/load.h"
 #include "util/embedded.h"
 #include "validate/schema.h"
+#include "util/xml.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,4 +254,19 @@ const unsigned char *kk_resources_logo(kk_resources *r, const kk_style *s, size_
     }
     r->logos[r->nlogos++] = (cached_logo){ copy, data, *len };
     return data;
+}
+
+const kk_style *kk_resources_document_style(kk_resources *r, const kk_source *src, kk_diag *diag)
+{
+    xmlNodePtr root = xmlDocGetRootElement(kk_source_doc(src));
+    xmlNodePtr at = kk_child(root, "style");
+    kk_pos p = at ? kk_source_value_pos(src, at) : (kk_pos){ 1, 1 };
+    const char *name = kk_text(at);
+    return kk_resources_style(r, name ? name : "default", diag, kk_source_path(src), p.line, p.col);
+}
+
+bool kk_resources_check_document(kk_resources *r, const kk_source *src, kk_diag *diag)
+{
+    const char *lang = kk_child_text(xmlDocGetRootElement(kk_source_doc(src)), "language");
+    return kk_resources_document_style(r, src, diag) && kk_resources_locale(r, lang ? lang : "fi", diag);
 }

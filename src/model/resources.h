@@ -13,6 +13,7 @@
 
 #include "model/locale.h"
 #include "model/style.h"
+#include "load/load.h"
 #include "util/diag.h"
 
 typedef struct kk_resources kk_resources;
@@ -25,6 +26,13 @@ void kk_resources_free(kk_resources *r);
  * `where_file`:`line`:`col`, the document's `style` key).  Borrowed. */
 const kk_style *kk_resources_style(kk_resources *r, const char *name, kk_diag *diag,
                                    const char *where_file, unsigned line, unsigned col);
+
+/* Whether the style and language a document names can be found (and the
+ * style is valid).  Errors point at the document's `style` key. */
+bool kk_resources_check_document(kk_resources *r, const kk_source *src, kk_diag *diag);
+
+/* The style a document names (default "default"); NULL after reporting. */
+const kk_style *kk_resources_document_style(kk_resources *r, const kk_source *src, kk_diag *diag);
 
 /* The locale for "fi", "sv" or "en"; NULL after reporting.  Borrowed. */
 const kk_locale *kk_resources_locale(kk_resources *r, const char *lang, kk_diag *diag);

@@ -66,23 +66,6 @@ static size_t lang_index(const char *lang)
     return 0;
 }
 
-static const kk_style *style_of(kk_renderer *r, const kk_source *src, const char *name, kk_diag *diag)
-{
-    xmlNodePtr root = xmlDocGetRootElement(kk_source_doc(src));
-    xmlNodePtr at = kk_child(root, "style");
-    kk_pos p = at ? kk_source_value_pos(src, at) : (kk_pos){ 1, 1 };
-    return kk_resources_style(r->res, name, diag, kk_source_path(src), p.line, p.col);
-}
-
-bool kk_renderer_check_style(kk_renderer *r, const kk_source *src, kk_diag *diag)
-{
-    xmlNodePtr root = xmlDocGetRootElement(kk_source_doc(src));
-    const char *name = kk_child_text(root, "style");
-    const char *lang = kk_child_text(root, "language");
-    return style_of(r, src, name ? name : "default", diag) != NULL
-           && kk_resources_locale(r->res, lang ? lang : "fi", diag) != NULL;
-}
-
 /* SOURCE_DATE_EPOCH wins (reproducible builds), else the document's own
  * date and start time, read as UTC so no time zone can change the bytes. */
 static long long creation_time(const kk_doc *d)
@@ -191,7 +174,7 @@ bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag)
         kk_doc_free(doc);
         return true;
     }
-    const kk_style *style = style_of(r, src, doc->style, diag);
+    const kk_style *style = kk_resources_document_style(r->res, src, diag);
     const kk_locale *loc = kk_resources_locale(r->res, doc->language, diag);
     if (!style || !loc) {
         kk_doc_free(doc);

@@ -30,9 +30,6 @@ typedef struct kk_render_opts {
 kk_renderer *kk_renderer_new(const kk_render_opts *opts);
 void kk_renderer_free(kk_renderer *r);
 
-/* Style and labels of a document are found (check uses this too). */
-bool kk_renderer_check_style(kk_renderer *r, const kk_source *src, kk_diag *diag);
-
 /* Write the files of one validated document.  False after reporting. */
 bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag);
 

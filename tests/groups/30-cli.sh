@@ -34,7 +34,7 @@ if [ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ]; then pass "cli: --quiet is quiet"
 # A batch with broken documents: every error reported, the good ones checked.
 mkdir -p "$TMP/batch/sub"
 cp tests/cli/valid-memo.yaml "$TMP/batch/a.yaml"
-cp tests/cli/valid-memo.yaml "$TMP/batch/sub/b.yml"
+sed 's/^kind: memo$/kind: memo\nid: kjk-toinen/' tests/cli/valid-memo.yaml > "$TMP/batch/sub/b.yml"
 cp tests/invalid/date-format.yaml "$TMP/batch/c.yaml"
 cp tests/invalid/unknown-key-typo.yaml "$TMP/batch/sub/d.yaml"
 echo "not yaml" > "$TMP/batch/notes.txt"
@@ -87,3 +87,21 @@ expect_grep "cli: billion laughs message" "$TMP/err" "a \"billion laughs\" file"
 python3 -c 'print("kind: memo\nx: " + "[" * 5000 + "]" * 5000)' > "$TMP/deep.yaml"
 expect_rc "cli: deep nesting is refused" 1 timeout 10 "$KOKOUS" check "$TMP/deep.yaml"
 expect_grep "cli: deep nesting message" "$TMP/err" "nested more than 32 levels"
+
+# Two documents of a batch with the same (derived) id would overwrite each other.
+mkdir -p "$TMP/dup"
+cp tests/cli/valid-memo.yaml "$TMP/dup/a.yaml"
+cp tests/cli/valid-memo-reordered.yaml "$TMP/dup/b.yaml"
+expect_rc "cli: duplicate ids in a batch" 1 kk check "$TMP/dup"
+expect_grep "cli: duplicate id message" "$TMP/err" "dup/b.yaml:1:1: error: the id \"uudenmaan-liitto-kuntajohtajakokous-2017-06-21\" is also the id of $TMP/dup/a.yaml; every document needs its own: write a different \`id:\`"
+
+# A document naming a style that does not exist: reported at its style key.
+sed 's/^language: fi$/language: fi\nstyle: nosuchstyle/' tests/cli/valid-memo.yaml > "$TMP/nostyle.yaml"
+expect_rc "cli: unknown style" 1 kk check "$TMP/nostyle.yaml"
+expect_grep "cli: unknown style message" "$TMP/err" "nostyle.yaml:3:8: error: no style named \"nosuchstyle\""
+# A broken style file gets file:line:col errors like a document.
+mkdir -p "$TMP/st/styles"
+printf 'extends: default\ncolors:\n  accent: blue\n' > "$TMP/st/styles/broken.yaml"
+sed 's/^language: fi$/language: fi\nstyle: broken/' tests/cli/valid-memo.yaml > "$TMP/st/doc.yaml"
+expect_rc "cli: broken style" 1 kk check --styles "$TMP/st/styles" "$TMP/st/doc.yaml"
+expect_grep "cli: broken style position" "$TMP/err" "styles/broken.yaml:3:11: error: \`accent\`: \"blue\" is not a valid value."
