@@ -111,31 +111,53 @@ int kk_cmd_check(int argc, char **argv)
     return rc;
 }
 
+static void print_xml(const kk_source *src)
+{
+    xmlSaveCtxtPtr sc = xmlSaveToFd(1, "UTF-8", XML_SAVE_FORMAT);
+    if (sc) {
+        xmlSaveDoc(sc, kk_source_doc(src));
+        xmlSaveClose(sc);
+    }
+}
+
+/* `kokous xml --style FILE` / `--locale FILE`: the canonical XML of a
+ * style or label file, validated like a document. */
+static int data_xml(const char *path, kk_schema_id id, const char *root, kk_diag *d)
+{
+    const kk_schema *s = kk_schema_builtin(id, d);
+    kk_source *src = s ? kk_source_load(path, root, s, d) : NULL;
+    if (src && kk_schema_validate(s, src, d))
+        print_xml(src);
+    kk_source_free(src);
+    return kk_exit_code(d);
+}
+
 int kk_cmd_xml(int argc, char **argv)
 {
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         kk_usage(stdout, "xml");
         return 0;
     }
-    if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: kokous xml FILE.yaml\n");
+    bool style = argc == 3 && !strcmp(argv[1], "--style"), locale = argc == 3 && !strcmp(argv[1], "--locale");
+    if (!style && !locale && (argc != 2 || argv[1][0] == '-')) {
+        fprintf(stderr, "usage: kokous xml FILE.yaml | --style FILE | --locale FILE\n");
         return 2;
     }
     kk_diag *d = kk_diag_new(KK_DIAG_TEXT, stderr);
     if (!d)
         return 3;
+    if (style || locale) {
+        int rc = data_xml(argv[2], style ? KK_SCHEMA_STYLE : KK_SCHEMA_LOCALE, style ? "style" : "locale", d);
+        kk_diag_free(d);
+        return rc;
+    }
     kk_input *inputs;
     size_t n;
     int rc;
     if (kk_collect_inputs(argv + 1, 1, &inputs, &n, d) && n == 1) {
         kk_source *src = kk_load_document(inputs[0].path, inputs[0].root, d);
-        if (src) {
-            xmlSaveCtxtPtr sc = xmlSaveToFd(1, "UTF-8", XML_SAVE_FORMAT);
-            if (sc) {
-                xmlSaveDoc(sc, kk_source_doc(src));
-                xmlSaveClose(sc);
-            }
-        }
+        if (src)
+            print_xml(src);
         kk_source_free(src);
     } else if (n != 1 && kk_diag_error_count(d) == 0) {
         fprintf(stderr, "kokous xml: give exactly one document file\n");

@@ -190,7 +190,10 @@ static void attachments(cctx *c, const kk_item *it)
     kk_flow_list_begin(c->flow, true, 1);
     for (size_t i = 0; i < it->nattachments; i++) {
         const kk_attachment *a = &it->attachments[i];
+        /* the web version does not even name a non-public attachment:
+         * its title may say what the secret is */
         const char *markup = a->is_public ? kk_c_plain(c, a->title)
+            : is_public(c) ? kk_c_keep(c, g_strdup_printf("%s (%s)", kk_c_label(c, "attachment"), kk_c_label(c, "not_public")))
             : kk_c_keep(c, g_strdup_printf("%s (%s)", kk_c_plain(c, a->title), kk_c_label(c, "not_public")));
         kk_flow_list_item(c->flow, &c->text, markup);
     }
@@ -262,14 +265,7 @@ static void item(cctx *c, const kk_item *it)
         const char *values[] = { it->disqualified[i].name, it->disqualified[i].text ? it->disqualified[i].text : "" };
         kk_c_rich_section(c, i == 0 ? "disqualified" : NULL, kk_c_format(c, "disqualified_entry", names, values, 2));
     }
-    if (!(is_public(c) && partly))
-        attachments(c, it);
-    else {
-        /* only the public attachments are listed in full */
-        for (size_t i = 0; i < it->nattachments; i++)
-            if (!it->attachments[i].is_public)
-                kk_c_paragraph(c, &c->text, kk_c_keep(c, g_strdup_printf("%s (%s)", kk_c_label(c, "attachment"), kk_c_label(c, "not_public"))));
-    }
+    attachments(c, it);
     if (it->excerpt_to.n && !is_public(c)) {
         kk_buf b = { 0 };
         for (size_t i = 0; i < it->excerpt_to.n; i++)
