@@ -1,0 +1,111 @@
+# kokous build: every document of input/ and tests/build/ becomes PDFs that
+# external tools accept, with the content in them, and nothing secret in the
+# public version.  Twice, byte-identical.
+OUT="$TMP/build1"
+kk build --quiet input tests/build -o "$OUT" --excerpt 3 > "$TMP/build.out" 2> "$TMP/build.err"
+rc=$?
+if [ "$rc" -eq 0 ]; then pass "build: input/ and tests/build/"; else fail "build: exit $rc" "$(cat "$TMP/build.err")"; fi
+if ! grep -q "error" "$TMP/build.err"; then pass "build: no errors"; else fail "build: errors" "$(cat "$TMP/build.err")"; fi
+
+while IFS= read -r f; do
+    kind=$(sed -n 's/^kind: *//p' "$f" | head -1)
+    [ "$kind" = newsletter ] && continue
+    id=$(kk xml "$f" | sed -n 's:.*<id>\(.*\)</id>.*:\1:p' | head -1)
+    [ -n "$id" ] || id=$(ls "$OUT" | grep -F "$(basename "${f%.yaml}")" | head -1)
+    for v in pdf public.pdf; do
+        pdf="$OUT/$id.$v"
+        if [ ! -f "$pdf" ]; then fail "build $f: no $id.$v"; continue; fi
+        if qpdf --check "$pdf" > "$TMP/qpdf.out" 2>&1 && ! grep -qE "^WARNING|damaged|^ERROR" "$TMP/qpdf.out"; then
+            pass "qpdf --check $id.$v"; else fail "qpdf --check $id.$v" "$(tail -5 "$TMP/qpdf.out")"; fi
+        if pdffonts "$pdf" | awk 'NR>2 && $(NF-4) != "yes" {bad=1} END {exit bad}'; then
+            pass "fonts embedded $id.$v"; else fail "fonts not embedded $id.$v" "$(pdffonts "$pdf")"; fi
+        info=$(pdfinfo "$pdf")
+        if grep -q "^Tagged: *yes" <<<"$info" && grep -q "^Title: *[^ ]" <<<"$info" && grep -q "^Pages: *[1-9]" <<<"$info" \
+            && grep -q "^CreationDate:" <<<"$info"; then
+            pass "pdfinfo tagged, title, pages $id.$v"; else fail "pdfinfo $id.$v" "$info"; fi
+    done
+    [ -f "$OUT/$id.xml" ] && cmp -s "$OUT/$id.xml" <(kk xml "$f") && pass "build xml $id" || fail "build xml $id differs from kokous xml"
+    if [ "$kind" != notice ]; then
+        pdftotext "$OUT/$id.pdf" "$TMP/text.txt"
+        if python3 tests/pdftext_check.py "$OUT/$id.xml" "$TMP/text.txt" > "$TMP/missing.txt"; then
+            pass "pdftotext has every title, proposal, decision: $id"; else fail "pdftotext $id" "$(cat "$TMP/missing.txt")"; fi
+    fi
+done < <(find input tests/build -name '*.yaml' | sort)
+
+# Determinism: a second build in another folder gives the same bytes.
+kk build --quiet input tests/build -o "$TMP/build2" --excerpt 3 > /dev/null 2>&1
+if diff -r "$OUT" "$TMP/build2" > "$TMP/diff.txt"; then pass "build: two builds byte-identical"; else fail "build: builds differ" "$(head "$TMP/diff.txt")"; fi
+# No temporary files left behind.
+if ! ls -A "$OUT" | grep -q '^\.'; then pass "build: no temporary files left"; else fail "build: temporary files left" "$(ls -A "$OUT")"; fi
+
+# The public version (KuntaL 140 §): nothing confidential, no personal data,
+# anywhere in the file (text, bookmarks, metadata); the official one has it.
+pub="$OUT/confidential-minutes.public.pdf"
+pdftotext "$pub" "$TMP/pub.txt"
+qpdf --qdf --object-streams=disable "$pub" "$TMP/pub-qdf.pdf"
+secret='SALAINEN|Veikko|Henkilötieto|Liisa Yksityinen|040 123'
+if ! grep -qE "$secret" "$TMP/pub.txt"; then pass "public: no secrets in pdftotext"; else fail "public: secrets in text" "$(grep -E "$secret" "$TMP/pub.txt")"; fi
+if ! grep -aqE "$secret" "$TMP/pub-qdf.pdf"; then pass "public: no secrets in PDF objects"; else fail "public: secrets in PDF objects"; fi
+if pdfinfo -meta "$pub" | grep -qE "$secret"; then fail "public: secrets in XMP"; else pass "public: no secrets in XMP"; fi
+grep -q "Salassa pidettävä, JulkL 24.1 § 25 k" "$TMP/pub.txt" && pass "public: confidential mention" || fail "public: no confidential mention"
+grep -q "\[henkilötieto poistettu\]" "$TMP/pub.txt" && pass "public: personal data placeholder" || fail "public: no placeholder"
+grep -q "^2 *§" "$TMP/pub.txt" && pass "public: confidential item keeps its number" || fail "public: § 2 missing"
+pdftotext "$OUT/confidential-minutes.pdf" "$TMP/off.txt"
+for s in SALAINENOTSIKKO SALAINENPAATOS "Veikko Henkilötieto" SALAINENLAUSUNTO; do
+    grep -q "$s" "$TMP/off.txt" && pass "official has $s" || fail "official lacks $s"
+done
+
+# Excerpt (ote) of § 3: the one item, the certification, its appeal text.
+ote="$OUT/confidential-minutes-ote-3.pdf"
+pdftotext "$ote" "$TMP/ote.txt"
+for s in PÖYTÄKIRJANOTE Avustushakemus "Otteen oikeaksi todistaa" VALITUSOSOITUS "Sanna Kyllönen"; do
+    grep -q "$s" "$TMP/ote.txt" && pass "excerpt has $s" || fail "excerpt lacks $s"
+done
+grep -q "Henkilöstöasia\|Kokouksen laillisuus" "$TMP/ote.txt" && fail "excerpt has other items" || pass "excerpt has only § 3"
+
+# Page breaking on the stress document: the 60-row table repeats its
+# header, a § heading never ends a page, the 3-page decision is all there.
+st="$OUT/stress-minutes.pdf"
+pages=$(pdfinfo "$st" | sed -n 's/^Pages: *//p')
+pdftotext -f 2 -l 2 "$st" - | grep -q "^Nimi" && pass "stress: table header repeated on page 2" || fail "stress: no header row on page 2"
+bad=0
+# (the item list at the start has "N §" rows too: look after it)
+first=$(for p in $(seq 1 "$pages"); do pdftotext -f "$p" -l "$p" "$st" - | grep -q "^59 *§" && echo "$p"; done | head -1)
+for p in $(seq $((first + 1)) "$pages"); do
+    last=$(pdftotext -layout -f "$p" -l "$p" "$st" - | grep -v '^\s*$' | tail -1)
+    if grep -qE '^[0-9]+ §' <<<"$last"; then bad=$((bad + 1)); echo "  page $p ends with a heading: $last"; fi
+done
+[ "$bad" -eq 0 ] && pass "stress: no page ends with a § heading ($pages pages)" || fail "stress: $bad pages end with a heading"
+pdftotext "$st" - | grep -q "Pitkän päätöksen viimeinen kappale päättyy tähän" && pass "stress: long decision complete" || fail "stress: long decision cut"
+
+# Languages: labels and dates in Swedish and English.
+pdftotext "$OUT/svenska-agenda.pdf" "$TMP/sv.txt"
+for s in FÖREDRAGNINGSLISTA onsdag "Beslutsförslag"; do grep -q "$s" "$TMP/sv.txt" && pass "sv: $s" || fail "sv: no $s" "$(head -20 "$TMP/sv.txt")"; done
+pdftotext "$OUT/english-memo.pdf" "$TMP/en.txt"
+for s in MEMO Wednesday "Remote meeting"; do grep -q "$s" "$TMP/en.txt" && pass "en: $s" || fail "en: no $s" "$(head -20 "$TMP/en.txt")"; done
+pdfinfo "$OUT/svenska-agenda.pdf" > /dev/null && qpdf --show-object=trailer "$OUT/svenska-agenda.pdf" | grep -q "/ID" && pass "sv: /ID" || fail "sv: no /ID"
+python3 - "$OUT/svenska-agenda.pdf" <<'PY' && pass "sv: /Lang (sv)" || fail "sv: /Lang"
+import subprocess, sys
+out = subprocess.run(["qpdf", "--show-object=1", "--filtered-stream-data", sys.argv[1]], capture_output=True).stdout
+root = subprocess.run(["qpdf", "--json", "--json-key=qpdf", sys.argv[1]], capture_output=True, text=True).stdout
+sys.exit(0 if '"/Lang": "u:sv"' in root or '/Lang (sv)' in root else 1)
+PY
+
+# A batch with a broken document: the others are still built, exit 1,
+# nothing of the broken one written.
+mkdir -p "$TMP/mixed"
+cp tests/build/english.yaml "$TMP/mixed/"
+cp tests/invalid/date-format.yaml "$TMP/mixed/"
+kk build "$TMP/mixed" -o "$TMP/mixed-out" > /dev/null 2>&1
+rc=$?
+[ "$rc" -eq 1 ] && pass "build: broken batch exits 1" || fail "build: broken batch exit $rc"
+[ -f "$TMP/mixed-out/english-memo.pdf" ] && pass "build: good document built" || fail "build: good document not built"
+[ "$(ls -A "$TMP/mixed-out" | wc -l)" -eq 3 ] && pass "build: nothing written for the broken one" || fail "build: unexpected files" "$(ls -A "$TMP/mixed-out")"
+# An output folder that cannot be written: I/O error, exit 3.
+mkdir -p "$TMP/ro" && chmod 555 "$TMP/ro"
+if [ "$(id -u)" -ne 0 ]; then
+    kk build tests/build/english.yaml -o "$TMP/ro" > /dev/null 2>&1; rc=$?
+    [ "$rc" -eq 3 ] && pass "build: unwritable output exits 3" || fail "build: unwritable output exit $rc"
+fi
+kk build tests/build/english.yaml -o /dev/null/x > /dev/null 2>&1; rc=$?
+[ "$rc" -eq 3 ] && pass "build: impossible output folder exits 3" || fail "build: impossible output folder exit $rc"
