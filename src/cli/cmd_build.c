@@ -71,6 +71,8 @@ int kk_cmd_build(int argc, char **argv)
             failed++;
         kk_source_free(src);
     }
+    if (opts.excerpt_section && !kk_renderer_excerpts(r))
+        kk_diag_report(d, KK_WARNING, KK_FAIL_NONE, NULL, 0, 0, "no document has § %d: no excerpt written", opts.excerpt_section);
     if (!quiet)
         printf("built %zu of %zu document%s into %s%s\n", built, n, n == 1 ? "" : "s", opts.out_dir,
                failed ? " (some failed: see the errors above)" : "");

@@ -30,7 +30,10 @@ struct kk_renderer {
     kk_resources *res;
     kk_typesetter *ts[NLANG];
     kk_hyphenator *hyph[NLANG];
+    size_t excerpts;
 };
+
+size_t kk_renderer_excerpts(const kk_renderer *r) { return r->excerpts; }
 
 kk_renderer *kk_renderer_new(const kk_render_opts *opts)
 {
@@ -180,9 +183,6 @@ bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag)
         kk_doc_free(doc);
         return false;
     }
-    if (r->opts.excerpt_section && !kk_compose_has_section(doc, r->opts.excerpt_section) && kk_doc_is_meeting(doc))
-        kk_diag_report(diag, KK_WARNING, KK_FAIL_NONE, kk_source_path(src), 0, 0,
-                       "no § %d in this document: no excerpt written", r->opts.excerpt_section);
     kk_compose_opts copts = { 0 };
     copts.logo_png = kk_resources_logo(r->res, style, &copts.logo_len, diag);
     char *xml = join_path(r->opts.out_dir, doc->id, ".xml");
@@ -200,6 +200,7 @@ bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag)
         copts.public_version = false;
         copts.excerpt_section = r->opts.excerpt_section;
         ok = ote && write_pdf(r, doc, style, loc, &copts, ote, diag);
+        r->excerpts += ok;
         free(ote);
     }
     free(xml);

@@ -14,6 +14,7 @@
 #define KK_RENDER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "load/load.h"
 #include "util/diag.h"
 
@@ -29,6 +30,10 @@ typedef struct kk_render_opts {
 /* Caller frees.  NULL on allocation failure. */
 kk_renderer *kk_renderer_new(const kk_render_opts *opts);
 void kk_renderer_free(kk_renderer *r);
+
+/* How many excerpts were written so far (--excerpt in a batch: only the
+ * documents that have § N get one). */
+size_t kk_renderer_excerpts(const kk_renderer *r);
 
 /* Write the files of one validated document.  False after reporting. */
 bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag);
