@@ -58,35 +58,46 @@ static const struct {
     const char *name;
     unsigned char kind;
 } OPS[] = {
-    {"b", K_PAINT}, {"B", K_PAINT}, {"b*", K_PAINT}, {"B*", K_PAINT},
+    {"\"", K_SHOW}, {"'", K_SHOW}, {"B", K_PAINT}, {"B*", K_PAINT},
     {"BDC", K_MC_BEGIN}, {"BI", K_DRAW}, {"BMC", K_MC_BEGIN}, {"BT", K_BT},
-    {"BX", K_OTHER}, {"c", K_PATH}, {"cm", K_OTHER}, {"CS", K_OTHER},
-    {"cs", K_OTHER}, {"d", K_OTHER}, {"d0", K_OTHER}, {"d1", K_OTHER},
-    {"Do", K_DRAW}, {"DP", K_OTHER}, {"EI", K_OTHER}, {"EMC", K_MC_END},
-    {"ET", K_ET}, {"EX", K_OTHER}, {"f", K_PAINT}, {"F", K_PAINT},
-    {"f*", K_PAINT}, {"G", K_OTHER}, {"g", K_OTHER}, {"gs", K_OTHER},
-    {"h", K_PATH}, {"i", K_OTHER}, {"ID", K_OTHER}, {"j", K_OTHER},
-    {"J", K_OTHER}, {"K", K_OTHER}, {"k", K_OTHER}, {"l", K_PATH},
-    {"m", K_PATH_START}, {"M", K_OTHER}, {"MP", K_OTHER}, {"n", K_NOPAINT},
-    {"q", K_SAVE}, {"Q", K_RESTORE}, {"re", K_PATH_START}, {"RG", K_OTHER},
-    {"rg", K_OTHER}, {"ri", K_OTHER}, {"s", K_PAINT}, {"S", K_PAINT},
-    {"SC", K_OTHER}, {"sc", K_OTHER}, {"SCN", K_OTHER}, {"scn", K_OTHER},
-    {"sh", K_DRAW}, {"T*", K_OTHER}, {"Tc", K_OTHER}, {"Td", K_OTHER},
-    {"TD", K_OTHER}, {"Tf", K_OTHER}, {"TJ", K_SHOW}, {"Tj", K_SHOW},
-    {"TL", K_OTHER}, {"Tm", K_OTHER}, {"Tr", K_OTHER}, {"Ts", K_OTHER},
-    {"Tw", K_OTHER}, {"Tz", K_OTHER}, {"v", K_PATH}, {"w", K_OTHER},
-    {"W", K_PATH}, {"W*", K_PATH}, {"y", K_PATH}, {"'", K_SHOW},
-    {"\"", K_SHOW},
+    {"BX", K_OTHER}, {"CS", K_OTHER}, {"DP", K_OTHER}, {"Do", K_DRAW},
+    {"EI", K_OTHER}, {"EMC", K_MC_END}, {"ET", K_ET}, {"EX", K_OTHER},
+    {"F", K_PAINT}, {"G", K_OTHER}, {"ID", K_OTHER}, {"J", K_OTHER}, {"K", K_OTHER},
+    {"M", K_OTHER}, {"MP", K_OTHER}, {"Q", K_RESTORE}, {"RG", K_OTHER},
+    {"S", K_PAINT}, {"SC", K_OTHER}, {"SCN", K_OTHER}, {"T*", K_OTHER},
+    {"TD", K_OTHER}, {"TJ", K_SHOW}, {"TL", K_OTHER}, {"Tc", K_OTHER},
+    {"Td", K_OTHER}, {"Tf", K_OTHER}, {"Tj", K_SHOW}, {"Tm", K_OTHER},
+    {"Tr", K_OTHER}, {"Ts", K_OTHER}, {"Tw", K_OTHER}, {"Tz", K_OTHER},
+    {"W", K_PATH}, {"W*", K_PATH}, {"b", K_PAINT}, {"b*", K_PAINT}, {"c", K_PATH},
+    {"cm", K_OTHER}, {"cs", K_OTHER}, {"d", K_OTHER}, {"d0", K_OTHER},
+    {"d1", K_OTHER}, {"f", K_PAINT}, {"f*", K_PAINT}, {"g", K_OTHER},
+    {"gs", K_OTHER}, {"h", K_PATH}, {"i", K_OTHER}, {"j", K_OTHER}, {"k", K_OTHER},
+    {"l", K_PATH}, {"m", K_PATH_START}, {"n", K_NOPAINT}, {"q", K_SAVE},
+    {"re", K_PATH_START}, {"rg", K_OTHER}, {"ri", K_OTHER}, {"s", K_PAINT},
+    {"sc", K_OTHER}, {"scn", K_OTHER}, {"sh", K_DRAW}, {"v", K_PATH},
+    {"w", K_OTHER}, {"y", K_PATH},
 };
 
-/* -1 when the word is not a PDF operator. */
+/* -1 when the word is not a PDF operator.  OPS is in byte order. */
 static int op_lookup(const unsigned char *w, size_t n)
 {
     if (n == 0 || n > 3)
         return -1;
-    for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++)
-        if (strlen(OPS[i].name) == n && memcmp(OPS[i].name, w, n) == 0)
-            return (int)i;
+    size_t lo = 0, hi = sizeof OPS / sizeof OPS[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const char *name = OPS[mid].name;
+        size_t m = strlen(name);
+        int c = memcmp(w, name, n < m ? n : m);
+        if (c == 0)
+            c = (n > m) - (n < m);
+        if (c == 0)
+            return (int)mid;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
     return -1;
 }
 
