@@ -36,6 +36,9 @@ enum op_kind {
 #define F_HAS_MC 1u
 #define F_HAS_DRAW 2u
 #define F_PAINTS 4u
+/* BMC/BDC that makes its content structure content or an artifact, and the
+ * EMC that ends one. */
+#define F_MARKS 8u
 
 typedef struct {
     size_t start, end; /* bytes of the operands and the operator */
@@ -327,8 +330,8 @@ static void skip_inline_image(lexer *lx)
 typedef struct {
     op *ops;
     size_t n, cap;
-    size_t *qstack, *tstack; /* indices of open q and BT ops */
-    size_t nq, nt, capq, capt;
+    size_t *qstack, *tstack, *mstack; /* indices of open q, BT, BMC/BDC ops */
+    size_t nq, nt, nm, capq, capt, capm;
 } oplist;
 
 static bool push_index(size_t **stack, size_t *n, size_t *cap, size_t v)
@@ -378,6 +381,31 @@ static bool keep_this_do(const lexer *lx, const op *o, kk_pdf_keep_do_fn keep_do
     if (b == o->start || lx->s[b - 1] != '/')
         return false;
     return keep_do((const char *)lx->s + b, e - b, user);
+}
+
+/* Whether BMC/BDC operands o[start..end) open an artifact or structure
+ * content: /Artifact, a property list with /MCID, or a named property list
+ * (it lives in the page resources; assume it carries an MCID) unless the tag
+ * is /OC (optional content).  Other tags without an MCID do not count. */
+static bool marks_content(const unsigned char *in, const op *o, bool bdc)
+{
+    lexer lx = {in, o->end, o->start};
+    token tag = next_token(&lx);
+    if (tag.type != T_OPERAND)
+        return false;
+    if (word_is(&lx, tag, "/Artifact"))
+        return true;
+    if (!bdc || word_is(&lx, tag, "/OC"))
+        return false;
+    token props = next_token(&lx);
+    if (props.type != T_OPERAND)
+        return false;
+    if (in[props.start] == '/')
+        return true;
+    for (token t = props; t.type == T_OPERAND; t = next_token(&lx))
+        if (word_is(&lx, t, "/MCID"))
+            return true;
+    return false;
 }
 
 static bool lex_ops(oplist *l, const unsigned char *in, size_t len,
@@ -430,7 +458,17 @@ static bool lex_ops(oplist *l, const unsigned char *in, size_t len,
             pop_block(l, l->tstack, &l->nt);
             break;
         case K_MC_BEGIN:
+            if (marks_content(in, o, in[t.start + 1] == 'D'))
+                o->flags |= F_MARKS;
+            if (!push_index(&l->mstack, &l->nm, &l->capm, i))
+                return false;
+            mark_open_blocks(l, F_HAS_MC);
+            break;
         case K_MC_END:
+            if (l->nm && (l->ops[l->mstack[--l->nm]].flags & F_MARKS))
+                o->flags |= F_MARKS;
+            mark_open_blocks(l, F_HAS_MC);
+            break;
         case K_MC_LIKE:
             mark_open_blocks(l, F_HAS_MC);
             break;
@@ -502,7 +540,8 @@ static const char OPEN_ARTIFACT[] = "/Artifact BMC\n";
 static bool place(const oplist *l, const unsigned char *in, size_t len, outbuf *o,
                   kk_pdf_content_stats *st)
 {
-    size_t copied = 0, mc = 0, qd = 0, td = 0;
+    size_t copied = 0, qd = 0, td = 0;
+    size_t mc = 0; /* open BMC/BDC that mark their content (F_MARKS) */
     size_t art_q = 0, art_t = 0;
     bool open = false, in_path = false;
     for (size_t i = 0; i < l->n; i++) {
@@ -549,8 +588,8 @@ static bool place(const oplist *l, const unsigned char *in, size_t len, outbuf *
         case K_RESTORE: qd -= qd > 0; break;
         case K_BT: td++; break;
         case K_ET: td -= td > 0; break;
-        case K_MC_BEGIN: mc++; break;
-        case K_MC_END: mc -= mc > 0; break;
+        case K_MC_BEGIN: mc += (p->flags & F_MARKS) != 0; break;
+        case K_MC_END: mc -= (p->flags & F_MARKS) != 0; break;
         case K_PATH_START: case K_PATH: in_path = true; break;
         case K_PAINT: case K_NOPAINT: in_path = false; break;
         default: break;
@@ -583,6 +622,7 @@ unsigned char *kk_pdf_mark_artifacts(const unsigned char *in, size_t len,
     free(l.ops);
     free(l.qstack);
     free(l.tstack);
+    free(l.mstack);
     if (!ok) {
         free(o.buf);
         return NULL;

@@ -8,12 +8,15 @@
  * MCID) or an artifact.
  *
  * Promise: kk_pdf_mark_artifacts returns the content stream with every
- * painting operator that lies outside all marked content (text showing,
- * path painting other than `n`, Do, sh, inline images) enclosed in
- * "/Artifact BMC ... EMC".  Only whitespace-separated operators are inserted;
+ * painting operator (text showing, path painting other than `n`, Do, sh,
+ * inline images) that is neither structure content nor an artifact
+ * enclosed in "/Artifact BMC ... EMC".  Structure content is content inside
+ * a BDC whose properties have an /MCID, or name a property list in the
+ * resources (assumed to have one) with a tag other than /OC; other marked
+ * content (optional content, /Span BMC) does not count.  Only whitespace-separated operators are inserted;
  * every original byte is kept, in order.  The inserted sequences:
- *  - open only at marked-content depth 0, at an operator boundary that is
- *    not inside a path object (before the path's first operator);
+ *  - open only outside structure content and artifacts, at an operator
+ *    boundary that is not inside a path object (before its first operator);
  *  - nest properly with q/Q and BT/ET: a sequence opened inside a q or a
  *    text object is closed before the Q/ET that ends it, and a q/Q or BT/ET
  *    block that contains marked content is never entered with one open;

@@ -8,6 +8,8 @@
  *       OUTDIR/untagged-raw.pdf a Cairo PDF without structure
  *       OUTDIR/untagged.pdf     the same, finished (content must not change)
  *   pdf_content_test -t OUTDIR     also prints timings
+ *   pdf_content_test -f            filter: rewrites stdin to stdout (for the
+ *                                  random well-formed streams of the .sh)
  *
  * pdf_content_test.sh checks the PDFs (every painting operator marked,
  * qpdf --check, pdftotext unchanged, byte-identical reruns).
@@ -94,6 +96,10 @@ static void test_exact(void)
     EXPECT("Do, sh and a kept Do",
            "/Im1 Do /Sh0 sh /Fx Do /Im2 Do",
            "/Artifact BMC\n/Im1 Do /Sh0 sh\nEMC /Fx Do /Artifact BMC\n/Im2 Do\nEMC");
+    EXPECT("optional content does not mark", "/OC /oc1 BDC (a) Tj EMC",
+           "/OC /oc1 BDC /Artifact BMC\n(a) Tj\nEMC EMC");
+    EXPECT("named property list is assumed to mark", "/Span /MC0 BDC (a) Tj EMC",
+           "/Span /MC0 BDC (a) Tj EMC");
     EXPECT("marked content point is not drawing", "/Tag MP 1 g", "/Tag MP 1 g");
     EXPECT("dictionaries with nested strings",
            "/Span <</ActualText (x\\)>>) /MCID 3>> BDC [(a) -20 (b)] TJ EMC",
@@ -116,9 +122,19 @@ static void test_exact(void)
            "Q EMC /Artifact BMC\n(a) Tj\nEMC Q");
 }
 
-/* Every prefix of a tricky stream: no crash, and the output always keeps
- * the input's bytes in order (checked as a subsequence). */
-static void test_prefixes(void)
+static bool keeps_input(const unsigned char *in, size_t n, const unsigned char *out, size_t m)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < m && j < n; i++)
+        if (out[i] == in[j])
+            j++;
+    return j == n;
+}
+
+/* Every prefix of a tricky stream, and random streams from content-stream
+ * pieces and stray bytes: no crash or hang (run under ASan/valgrind), and
+ * the output keeps the input's bytes in order. */
+static void test_robustness(void)
 {
     static const char s[] = "q BT /P <</MCID 0>> BDC [(a\\051(b)c) 5] TJ EMC ET "
                             "BI /W 1 /H 1 /BPC 8 /CS /RGB ID abc EI 0 0 m 1 1 l S Q";
@@ -126,13 +142,43 @@ static void test_prefixes(void)
         size_t m = 0;
         unsigned char *out = kk_pdf_mark_artifacts((const unsigned char *)s, n, NULL, NULL,
                                                    &m, NULL, NULL);
-        CHECK(out != NULL, "prefix %zu", n);
-        size_t j = 0;
-        for (size_t i = 0; out && i < m && j < n; i++)
-            if (out[i] == (unsigned char)s[j])
-                j++;
-        CHECK(j == n, "prefix %zu: input bytes lost", n);
+        CHECK(out && keeps_input((const unsigned char *)s, n, out, m), "prefix %zu", n);
         free(out);
+    }
+    static const char *const pieces[] = {
+        "q ", "Q ", "BT ", "ET ", "/P <</MCID 0>> BDC ", "/Artifact BMC ", "EMC ",
+        "0 0 m ", "1 1 l ", "S ", "f ", "n ", "W ", "0 0 1 1 re ", "(a) Tj ", "[(b) 3] TJ ",
+        "(", ")", "\\", "<", ">", "<<", "%c\n", "/Im Do ", "/Fx Do ", "/S sh ", "BI ",
+        "ID ", "EI ", " ", "\n", "/W 2 /H 1 /BPC 8 /CS /G ID ab EI ", "1 g ",
+    };
+    enum { NP = sizeof pieces / sizeof pieces[0] };
+    unsigned long long seed = 12345;
+    unsigned char buf[600];
+    for (int iter = 0; iter < 20000; iter++) {
+        size_t n = 0;
+        int count = (int)((seed >> 33) % 40);
+        for (int k = 0; k < count; k++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            unsigned r = (unsigned)(seed >> 33);
+            if (r % 9 == 0) {
+                buf[n++] = (unsigned char)(r >> 8);
+            } else {
+                const char *p = pieces[r % NP];
+                size_t l = strlen(p);
+                memcpy(buf + n, p, l);
+                n += l;
+            }
+        }
+        size_t m = 0;
+        kk_pdf_content_stats st;
+        unsigned char *out = kk_pdf_mark_artifacts(buf, n, keep_fx, NULL, &m, NULL, &st);
+        CHECK(out && keeps_input(buf, n, out, m), "random stream %d", iter);
+        /* Each sequence adds "/Artifact BMC\n" (maybe after a newline) and "\nEMC". */
+        size_t a = st.artifacts, one = sizeof "/Artifact BMC\n" - 1 + 4;
+        CHECK(!out || (m >= n + a * one && m <= n + a * (one + 1)),
+              "random stream %d: unexpected growth", iter);
+        free(out);
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
     }
 }
 
@@ -334,15 +380,39 @@ static void test_pdfs(const char *dir, bool timing, kk_diag *diag)
     free(ufin);
 }
 
+static int filter(void)
+{
+    size_t n = 0, cap = 1 << 16;
+    unsigned char *in = malloc(cap);
+    size_t got;
+    while (in && (got = fread(in + n, 1, cap - n, stdin)) > 0) {
+        n += got;
+        if (n == cap) {
+            unsigned char *p = realloc(in, cap *= 2);
+            if (!p)
+                free(in);
+            in = p;
+        }
+    }
+    size_t m = 0;
+    unsigned char *out = in ? kk_pdf_mark_artifacts(in, n, NULL, NULL, &m, NULL, NULL) : NULL;
+    bool ok = out && fwrite(out, 1, m, stdout) == m;
+    free(in);
+    free(out);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "-f") == 0)
+        return filter();
     bool timing = argc == 3 && strcmp(argv[1], "-t") == 0;
     if (argc != 2 && !timing) {
         fprintf(stderr, "usage: %s [-t] OUTDIR\n", argv[0]);
         return 2;
     }
     test_exact();
-    test_prefixes();
+    test_robustness();
     kk_diag *diag = kk_diag_new(KK_DIAG_TEXT, stderr);
     ts = kk_typesetter_new("fi");
     test_pdfs(argv[argc - 1], timing, diag);

@@ -3,7 +3,8 @@
 # rewrites of small content streams, a 10-page tagged PDF from the layout
 # engine and an untagged Cairo PDF, both finished), then checks the PDFs:
 # every painting operator of the tagged one is marked (tests/tools/
-# check_artifacts.py), Cairo's raw output is not (the checker works),
+# check_artifacts.py), Cairo's raw output is not (the checker works), 500
+# random well-formed streams come out fully marked and properly nested,
 # qpdf --check is clean, pdftotext is unchanged by finishing, two runs give
 # byte-identical files, and the untagged PDF gets no /Artifact.
 # Run from the repository root.  CC=clang works; VALGRIND=1 runs the C part
@@ -48,6 +49,7 @@ done
 python3 tests/tools/check_artifacts.py "$B/tagged.qdf" || fail "tagged.pdf has unmarked content"
 python3 tests/tools/check_artifacts.py "$B/tagged-raw.qdf" --expect-unmarked \
     || fail "the checker does not see Cairo's unmarked content"
+python3 tests/tools/random_content.py build/pdf_content_test 500 || fail "random well-formed streams"
 grep -aq '/Artifact' "$B/untagged.qdf" && fail "untagged.pdf got /Artifact"
 # The finished tagged file keeps its content streams compressed.
 n=$(qpdf --json --json-key=pages "$B/run1/tagged.pdf" | python3 -c '
