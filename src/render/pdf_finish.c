@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "render/pdf_finish.h"
+#include "render/pdf_content.h"
 #include "render/pdf_docinfo.h"
 
 #include <qpdf/qpdf-c.h>
@@ -409,6 +410,106 @@ static char *make_producer(finisher *f)
     return s;
 }
 
+/* ---- artifacts ------------------------------------------------------------ */
+
+typedef struct {
+    finisher *f;
+    qpdf_oh xobjects; /* the page's /Resources /XObject, or 0 */
+} page_ctx;
+
+/* A Form XObject with MCIDs of its own carries real content: marking its Do
+ * as an artifact would hide that content from assistive technology. */
+static bool form_has_mcid(const char *name, size_t len, void *user)
+{
+    page_ctx *pc = user;
+    qpdf_data q = pc->f->q;
+    if (!pc->xobjects || len > 126)
+        return false;
+    char key[130] = "/";
+    size_t k = 1;
+    for (size_t i = 0; i < len; i++) {
+        /* Names may escape bytes as #xx; qpdf's keys are the decoded names. */
+        unsigned hex;
+        if (name[i] == '#' && i + 2 < len && sscanf(name + i + 1, "%2x", &hex) == 1) {
+            key[k++] = (char)hex;
+            i += 2;
+        } else {
+            key[k++] = name[i];
+        }
+    }
+    key[k] = 0;
+    qpdf_oh x = qpdf_oh_get_key_if_dict(q, pc->xobjects, key);
+    bool keep = false;
+    if (qpdf_oh_is_stream(q, x)) {
+        qpdf_oh d = qpdf_oh_get_dict(q, x);
+        if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, d, "/Subtype"), "/Form")) {
+            unsigned char *buf = NULL;
+            size_t n = 0;
+            if (!(qpdf_oh_get_stream_data(q, x, qpdf_dl_generalized, NULL, &buf, &n) &
+                  QPDF_ERRORS))
+                for (size_t i = 0; !keep && i + 5 <= n; i++)
+                    keep = memcmp(buf + i, "/MCID", 5) == 0;
+            free(buf);
+        }
+        qpdf_oh_release(q, d);
+    }
+    qpdf_oh_release(q, x);
+    if (qpdf_has_error(q))
+        qpdf_get_error(q); /* an unreadable form is simply not kept */
+    return keep;
+}
+
+/* Cairo 1.16 leaves headers, rules and table borders outside any marked
+ * content (see layout/layout.h); wrap them in /Artifact so that a tagged
+ * PDF accounts for every mark on its pages.  A page whose content cannot be
+ * decoded is left as it is, with a warning. */
+static bool mark_artifacts(finisher *f, qpdf_oh root)
+{
+    if (!qpdf_oh_is_dictionary(f->q, qpdf_oh_get_key(f->q, root, "/StructTreeRoot")))
+        return true;
+    int npages = qpdf_get_num_pages(f->q);
+    for (int p = 0; p < npages; p++) {
+        qpdf_oh page = qpdf_get_page_n(f->q, (size_t)p);
+        unsigned char *data = NULL;
+        size_t len = 0;
+        if (qpdf_oh_get_page_content_data(f->q, page, &data, &len) & QPDF_ERRORS) {
+            qpdf_error e = qpdf_get_error(f->q);
+            kk_diag_report(f->diag, KK_WARNING, KK_FAIL_SYSTEM, f->in_path, 0, 0,
+                           "page %d: cannot read its content to mark artifacts: %s",
+                           p + 1, e ? qpdf_get_error_full_text(f->q, e) : "unknown error");
+            free(data);
+            qpdf_oh_release(f->q, page);
+            continue;
+        }
+        qpdf_oh res = qpdf_oh_get_key(f->q, page, "/Resources");
+        page_ctx pc = {f, qpdf_oh_get_key_if_dict(f->q, res, "/XObject")};
+        if (!qpdf_oh_is_dictionary(f->q, pc.xobjects))
+            pc.xobjects = 0;
+        size_t out_len = 0;
+        bool changed = false;
+        unsigned char *out = kk_pdf_mark_artifacts(data, len, form_has_mcid, &pc,
+                                                   &out_len, &changed, NULL);
+        free(data);
+        if (!out) {
+            kk_sys_error(f->diag, f->out_path, "out of memory");
+            return false;
+        }
+        if (changed) {
+            /* One unfiltered stream for the whole page; qpdf compresses it. */
+            qpdf_oh s = new_stream(f, out, out_len);
+            qpdf_oh_replace_key(f->q, page, "/Contents", s);
+            qpdf_oh_release(f->q, s);
+        }
+        free(out);
+        qpdf_oh_release(f->q, pc.xobjects);
+        qpdf_oh_release(f->q, res);
+        qpdf_oh_release(f->q, page);
+        if (q_failed(f, "marking artifacts"))
+            return false;
+    }
+    return true;
+}
+
 /* ---- output file -------------------------------------------------------- */
 
 /* ".NAME.XXXXXX" next to path.  Caller frees. */
@@ -515,7 +616,8 @@ static bool finish(finisher *f, kk_pdf_docinfo *m, const unsigned char *icc, siz
     qpdf_oh root = qpdf_get_root(f->q);
     if (q_failed(f, "reading the catalog") || !write_info(f, m) ||
         !repair_struct_parents(f, root) ||
-        !write_catalog(f, root, m) || !write_metadata(f, root, m))
+        !write_catalog(f, root, m) || !write_metadata(f, root, m) ||
+        !mark_artifacts(f, root))
         return false;
     if (m->pdfa_part > 0 && !write_output_intent(f, root, icc, icc_len))
         return false;

@@ -7,7 +7,11 @@
  * /Lang, /ViewerPreferences /DisplayDocTitle, /MarkInfo and /PageLabels,
  * a deterministic trailer /ID, no trace of the wall clock, and Cairo 1.16's
  * structure-tree slips repaired (link annotations whose /StructParent is
- * missing from the ParentTree).  With pdfa_part 1 or 2 it also carries the
+ * missing from the ParentTree).  In a tagged PDF (one with a
+ * StructTreeRoot) every page's painted content that is neither structure
+ * content nor an artifact is wrapped in /Artifact BMC/EMC, and each page
+ * then has one Flate-compressed content stream (render/pdf_content.h);
+ * untagged PDFs keep their page content as it is.  With pdfa_part 1 or 2 it also carries the
  * PDF/A identification and an sRGB OutputIntent; part 1 is written as
  * PDF 1.4 without object streams and without page transparency groups.
  * The same input and meta give byte-identical output.
