@@ -19,6 +19,9 @@ while IFS= read -r f; do
             pass "qpdf --check $id.$v"; else fail "qpdf --check $id.$v" "$(tail -5 "$TMP/qpdf.out")"; fi
         if pdffonts "$pdf" | awk 'NR>2 && $(NF-4) != "yes" {bad=1} END {exit bad}'; then
             pass "fonts embedded $id.$v"; else fail "fonts not embedded $id.$v" "$(pdffonts "$pdf")"; fi
+        qpdf --qdf --object-streams=disable "$pdf" "$TMP/art.qdf" 2>/dev/null
+        if python3 tests/tools/check_artifacts.py "$TMP/art.qdf" > "$TMP/art.out" 2>&1; then
+            pass "every mark tagged or an artifact $id.$v"; else fail "unmarked content $id.$v" "$(tail -5 "$TMP/art.out")"; fi
         info=$(pdfinfo "$pdf")
         if grep -q "^Tagged: *yes" <<<"$info" && grep -q "^Title: *[^ ]" <<<"$info" && grep -q "^Pages: *[1-9]" <<<"$info" \
             && grep -q "^CreationDate:" <<<"$info"; then
