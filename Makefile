@@ -81,5 +81,15 @@ uninstall:
 bench: all
 	bench/run.sh
 
+# libFuzzer over the loader, schema and rules (not part of check: it runs
+# until stopped); the seed corpus is input/ and tests/invalid/.
+FUZZ_SRC := $(filter-out src/cli/% src/layout/% src/render/%,$(SRC))
+fuzz: deps $(BUILD)/embedded_data.c
+	@mkdir -p build/fuzz/corpus
+	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -Ibuild $(PKG_CFLAGS) \
+	  fuzz/load_fuzz.c $(FUZZ_SRC) $(BUILD)/embedded_data.c -o build/fuzz/load_fuzz $(PKG_LIBS) -lm
+	cp input/*/*.yaml input/*/*/*.yaml tests/invalid/*.yaml build/fuzz/corpus/ 2>/dev/null || true
+	build/fuzz/load_fuzz -max_total_time=$${FUZZ_SECONDS:-60} -rss_limit_mb=2048 build/fuzz/corpus
+
 clean:
 	rm -rf build output
