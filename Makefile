@@ -67,8 +67,8 @@ asan: deps
 	  KOKOUS=build/asan/kokous KOKOUS_SANITIZED=1 tests/run.sh
 
 valgrind: deps
-	$(MAKE) all
-	KOKOUS=$(BUILD)/kokous KOKOUS_VALGRIND=1 tests/run.sh
+	$(MAKE) BUILD=build/valgrind CFLAGS="-O1 -g" all
+	KOKOUS=build/valgrind/kokous KOKOUS_VALGRIND=1 tests/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
