@@ -222,15 +222,9 @@ static void header_text(cctx *c)
 static void show(cairo_t *cr, kk_typesetter *ts, const kk_text_style *st, const char *text,
                  double x, double y, double width, int align)
 {
-    char *markup = NULL;
     kk_buf b = { 0 };
-    for (const char *p = text; *p; p++) {
-        if (*p == '&') kk_buf_add(&b, "&amp;");
-        else if (*p == '<') kk_buf_add(&b, "&lt;");
-        else if (*p == '>') kk_buf_add(&b, "&gt;");
-        else kk_buf_addn(&b, p, 1);
-    }
-    markup = kk_buf_take(&b);
+    kk_buf_add_escaped(&b, text, strlen(text));
+    char *markup = kk_buf_take(&b);
     kk_text_style s = *st;
     s.align = align;
     PangoLayout *l = markup ? kk_typesetter_layout(ts, &s, markup, width) : NULL;

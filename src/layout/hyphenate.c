@@ -6,6 +6,7 @@
  * letters of the text can never change whatever a dictionary does.
  */
 #include "layout/hyphenate.h"
+#include "util/text.h"
 
 #include <glib.h>
 #include <hyphen.h>
@@ -405,37 +406,6 @@ static char *hyphenate_word(kk_hyphenator *h, kk_hy_word *w, bool *oom)
 /* ------------------------------------------------------------------ */
 /* Output buffer                                                       */
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} kk_hy_buf;
-
-static void buf_add(kk_hy_buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (n > SIZE_MAX - b->len - 1) {
-        b->oom = true;
-        return;
-    }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap = cap > SIZE_MAX / 2 ? b->len + n + 1 : cap * 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
 /* ------------------------------------------------------------------ */
 /* Scanning                                                            */
 
@@ -444,7 +414,7 @@ typedef struct {
     const char *t;
     size_t len;
     bool markup;
-    kk_hy_buf out;
+    kk_buf out;
     kk_hy_word word;
 } kk_hy_scan;
 
@@ -594,9 +564,9 @@ static void emit_word(kk_hy_scan *sc)
     const kk_hy_slot *s = cache_find(sc->h, w->bytes, w->len, hash);
     if (s) {
         if (s->val)
-            buf_add(&sc->out, s->val, strlen(s->val));
+            kk_buf_addn(&sc->out, s->val, strlen(s->val));
         else
-            buf_add(&sc->out, w->bytes, w->len);
+            kk_buf_addn(&sc->out, w->bytes, w->len);
         return;
     }
     bool oom = false;
@@ -606,9 +576,9 @@ static void emit_word(kk_hy_scan *sc)
         return;
     }
     if (hy)
-        buf_add(&sc->out, hy, strlen(hy));
+        kk_buf_addn(&sc->out, hy, strlen(hy));
     else
-        buf_add(&sc->out, w->bytes, w->len);
+        kk_buf_addn(&sc->out, w->bytes, w->len);
     cache_put(sc->h, w->bytes, w->len, hash, hy);
 }
 
@@ -618,14 +588,14 @@ static void scan_chunk(kk_hy_scan *sc, size_t i, size_t end)
     while (i < end && !sc->out.oom) {
         if (sc->markup && t[i] == '<') {
             size_t e = skip_tag(t, sc->len, i);
-            buf_add(&sc->out, t + i, e - i);
+            kk_buf_addn(&sc->out, t + i, e - i);
             i = e;
             continue;
         }
         if (sc->markup && t[i] == '&') {
             size_t el = entity_len(t, end, i);
             if (el) {
-                buf_add(&sc->out, t + i, el);
+                kk_buf_addn(&sc->out, t + i, el);
                 i += el;
                 continue;
             }
@@ -633,7 +603,7 @@ static void scan_chunk(kk_hy_scan *sc, size_t i, size_t end)
         gunichar c = g_utf8_get_char(t + i);
         if (!is_letter(c) && !is_digit(c)) {
             size_t cl = char_len(t, i);
-            buf_add(&sc->out, t + i, cl);
+            kk_buf_addn(&sc->out, t + i, cl);
             i += cl;
             continue;
         }
@@ -642,7 +612,7 @@ static void scan_chunk(kk_hy_scan *sc, size_t i, size_t end)
         if (eligible)
             emit_word(sc);
         else
-            buf_add(&sc->out, t + i, e - i);
+            kk_buf_addn(&sc->out, t + i, e - i);
         i = e;
     }
 }
@@ -659,36 +629,32 @@ char *kk_hyphenate(kk_hyphenator *h, const char *text, bool markup)
     sc->t = text;
     sc->len = len;
     sc->markup = markup;
-    sc->out = (kk_hy_buf){ NULL, 0, 0, false };
+    sc->out = (kk_buf){ 0 };
     bool active = h->backend != KK_HY_NONE && g_utf8_validate(text, -1, NULL);
     if (!active) {
-        buf_add(&sc->out, text, len);
+        kk_buf_addn(&sc->out, text, len);
     } else {
         size_t i = 0;
         while (i < len && !sc->out.oom) {
             if (markup && text[i] == '<') {
                 size_t e = skip_tag(text, len, i);
-                buf_add(&sc->out, text + i, e - i);
+                kk_buf_addn(&sc->out, text + i, e - i);
                 i = e;
             } else if (space_at(text, i)) {
                 size_t cl = char_len(text, i);
-                buf_add(&sc->out, text + i, cl);
+                kk_buf_addn(&sc->out, text + i, cl);
                 i += cl;
             } else {
                 size_t e = chunk_end(sc, i);
                 if (chunk_is_address(sc, i, e))
-                    buf_add(&sc->out, text + i, e - i);
+                    kk_buf_addn(&sc->out, text + i, e - i);
                 else
                     scan_chunk(sc, i, e);
                 i = e;
             }
         }
     }
-    if (!sc->out.oom && !sc->out.p)
-        buf_add(&sc->out, "", 0);
-    char *res = sc->out.oom ? NULL : sc->out.p;
-    if (!res)
-        free(sc->out.p);
+    char *res = kk_buf_take(&sc->out);   /* "" for empty input, NULL when out of memory */
     free(sc);
     return res;
 }

@@ -28,20 +28,6 @@ char *kk_rich_personal(const kk_rich *r, const char *text)
     return kk_buf_take(&b);
 }
 
-static void escape_into(kk_buf *b, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        switch (s[i]) {
-        case '&': kk_buf_add(b, "&amp;"); break;
-        case '<': kk_buf_add(b, "&lt;"); break;
-        case '>': kk_buf_add(b, "&gt;"); break;
-        case '"': kk_buf_add(b, "&quot;"); break;
-        case '\'': kk_buf_add(b, "&#39;"); break;
-        default: kk_buf_addn(b, s + i, 1);
-        }
-    }
-}
-
 static char *hyphenated(const kk_rich *r, char *markup)
 {
     if (!markup || !r->hyph)
@@ -62,7 +48,7 @@ char *kk_rich_plain(const kk_rich *r, const char *text)
     if (!plain)
         return NULL;
     kk_buf b = { 0 };
-    escape_into(&b, plain, strlen(plain));
+    kk_buf_add_escaped(&b, plain, strlen(plain));
     free(plain);
     return hyphenated(r, kk_buf_take(&b));
 }
@@ -94,11 +80,11 @@ static void inlines(kk_buf *b, cmark_node *node)
         const char *lit = cmark_node_get_literal(c);
         switch (cmark_node_get_type(c)) {
         case CMARK_NODE_TEXT:
-            escape_into(b, lit, strlen(lit));
+            kk_buf_add_escaped(b, lit, strlen(lit));
             break;
         case CMARK_NODE_CODE:
             kk_buf_add(b, "<tt>");
-            escape_into(b, lit, strlen(lit));
+            kk_buf_add_escaped(b, lit, strlen(lit));
             kk_buf_add(b, "</tt>");
             break;
         case CMARK_NODE_SOFTBREAK:
@@ -120,7 +106,7 @@ static void inlines(kk_buf *b, cmark_node *node)
         case CMARK_NODE_LINK: {
             const char *url = cmark_node_get_url(c);
             kk_buf_add(b, "<a href=\"");
-            escape_into(b, url ? url : "", url ? strlen(url) : 0);
+            kk_buf_add_escaped(b, url ? url : "", url ? strlen(url) : 0);
             kk_buf_add(b, "\">");
             inlines(b, c);
             kk_buf_add(b, "</a>");
@@ -198,7 +184,7 @@ static bool blocks(const kk_rich *r, cmark_node *parent, int depth)
             kk_buf b = { 0 };
             const char *lit = cmark_node_get_literal(c);
             kk_buf_add(&b, "<tt>");
-            escape_into(&b, lit, strlen(lit));
+            kk_buf_add_escaped(&b, lit, strlen(lit));
             kk_buf_add(&b, "</tt>");
             markup = kk_buf_take(&b);
             ok = markup && kk_flow_paragraph(r->flow, "P", r->para, markup);

@@ -5,6 +5,8 @@
 #define _POSIX_C_SOURCE 200809L   /* strdup */
 #endif
 #include "model/locale.h"
+#include "util/text.h"
+#include "util/xml.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,16 +39,6 @@ static bool is_kk(const xmlNode *n, const char *name)
            (!name || strcmp((const char *)n->name, name) == 0);
 }
 
-/* Owned by the caller (malloc); NULL on allocation failure. */
-static char *node_text(const xmlNode *n)
-{
-    xmlChar *c = xmlNodeGetContent(n);
-    if (!c)
-        return strdup("");
-    char *s = strdup((const char *)c);
-    xmlFree(c);
-    return s;
-}
 
 static bool add_entry(kk_locale *loc, const xmlNode *n)
 {
@@ -59,7 +51,7 @@ static bool add_entry(kk_locale *loc, const xmlNode *n)
         loc->cap = cap;
     }
     char *k = strdup((const char *)n->name);
-    char *v = node_text(n);
+    char *v = kk_text_dup(n);
     if (!k || !v) {
         free(k);
         free(v);
@@ -87,7 +79,7 @@ static bool read_list(const xmlNode *list, char **slots, size_t max)
         if (!is_kk(c, NULL))
             continue;
         free(slots[i]);
-        if (!(slots[i] = node_text(c)))
+        if (!(slots[i] = kk_text_dup(c)))
             return false;
         i++;
     }
@@ -111,7 +103,7 @@ static bool read_appeals(kk_locale *loc, const xmlNode *parent)
             if (strcmp((const char *)c->name, appeal_kinds[k]) != 0)
                 continue;
             free(loc->appeals[k]);
-            if (!(loc->appeals[k] = node_text(c)))
+            if (!(loc->appeals[k] = kk_text_dup(c)))
                 return false;
         }
     }
@@ -133,7 +125,7 @@ kk_locale *kk_locale_from_xml(xmlDocPtr doc)
         const char *name = (const char *)c->name;
         if (strcmp(name, "language") == 0) {
             free(loc->lang);
-            ok = (loc->lang = node_text(c)) != NULL;
+            ok = (loc->lang = kk_text_dup(c)) != NULL;
         } else if (strcmp(name, "labels") == 0 || strcmp(name, "patterns") == 0) {
             ok = read_children(loc, c);
         } else if (strcmp(name, "weekdays") == 0) {
@@ -214,31 +206,6 @@ const char *kk_locale_key_at(const kk_locale *loc, size_t i)
     return loc && i < loc->n ? loc->e[i].key : NULL;
 }
 
-/* A growable string; on allocation failure `p` becomes NULL and stays so. */
-typedef struct { char *p; size_t len, cap; } sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (!b->p)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            free(b->p);
-            b->p = NULL;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
 static bool placeholder_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
@@ -249,18 +216,16 @@ char *kk_locale_fill(const char *text, const char *const *names,
 {
     if (!text)
         text = "";
-    sbuf b = {malloc(64), 0, 64};
-    if (!b.p)
-        return NULL;
-    b.p[0] = '\0';
+    kk_buf b = { 0 };
+    kk_buf_add(&b, "");   /* an empty text fills to "", not NULL */
     const char *s = text;
     while (*s) {
         const char *open = strchr(s, '{');
         if (!open) {
-            sb_add(&b, s, strlen(s));
+            kk_buf_addn(&b, s, strlen(s));
             break;
         }
-        sb_add(&b, s, (size_t)(open - s));
+        kk_buf_addn(&b, s, (size_t)(open - s));
         const char *end = open + 1;
         while (placeholder_char(*end))
             end++;
@@ -278,14 +243,14 @@ char *kk_locale_fill(const char *text, const char *const *names,
         }
         if (known) {
             if (val)
-                sb_add(&b, val, strlen(val));
+                kk_buf_addn(&b, val, strlen(val));
             s = end + 1;
         } else {
-            sb_add(&b, "{", 1);   /* not ours: copy the brace and go on */
+            kk_buf_addn(&b, "{", 1);   /* not ours: copy the brace and go on */
             s = open + 1;
         }
     }
-    return b.p;
+    return kk_buf_take(&b);
 }
 
 char *kk_locale_format(const kk_locale *loc, const char *pattern_key,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/xml.h"
 #include <unistd.h>
 
 #define MM_TO_PT (72.0 / 25.4)
@@ -28,21 +29,11 @@ static bool named(const xmlNode *n, const char *name)
     return strcmp((const char *)n->name, name) == 0;
 }
 
-/* Owned by the caller; NULL on allocation failure. */
-static char *node_text(const xmlNode *n)
-{
-    xmlChar *c = xmlNodeGetContent(n);
-    if (!c)
-        return strdup("");
-    char *s = strdup((const char *)c);
-    xmlFree(c);
-    return s;
-}
 
 /* Replace *dst by the node's text; false on allocation failure. */
 static bool set_str(char **dst, const xmlNode *n)
 {
-    char *s = node_text(n);
+    char *s = kk_text_dup(n);
     if (!s)
         return false;
     free(*dst);
@@ -249,7 +240,7 @@ static bool set_logo(kk_style *s, const xmlNode *n, const char *style_dir)
         if (!is_kk(c, NULL))
             continue;
         if (named(c, "file")) {
-            char *file = node_text(c);
+            char *file = kk_text_dup(c);
             char *path = file ? join_path(style_dir, file) : NULL;
             free(file);
             if (!path)
@@ -295,7 +286,7 @@ static bool add_label(kk_style *s, const char *lang, const xmlNode *n)
     if (!l)
         return false;
     s->labels = l;
-    kk_label_override o = {strdup(lang), strdup((const char *)n->name), node_text(n)};
+    kk_label_override o = {strdup(lang), strdup((const char *)n->name), kk_text_dup(n)};
     if (!o.lang || !o.key || !o.text) {
         free(o.lang);
         free(o.key);

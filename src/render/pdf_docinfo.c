@@ -3,55 +3,18 @@
  * cleaned strings, PDF and XMP dates, and the XMP packet.  No qpdf here.
  */
 #include "render/pdf_docinfo.h"
+#include "util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} sbuf;
-
 /* ---- small text helpers ------------------------------------------------ */
 
-static void sb_add(sbuf *b, const char *s, size_t n)
+/* Control characters were removed earlier: only the XML specials remain. */
+static void sb_xml(kk_buf *b, const char *s)
 {
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-/* Only the five XML specials; control characters were removed earlier. */
-static void sb_xml(sbuf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': sb_puts(b, "&amp;"); break;
-        case '<': sb_puts(b, "&lt;"); break;
-        case '>': sb_puts(b, "&gt;"); break;
-        case '"': sb_puts(b, "&quot;"); break;
-        case '\'': sb_puts(b, "&apos;"); break;
-        default: sb_add(b, s, 1);
-        }
-    }
+    kk_buf_add_escaped(b, s, strlen(s));
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0.  Rejects overlongs,
@@ -215,8 +178,8 @@ bool kk_pdf_docinfo_init(kk_pdf_docinfo *m, const kk_pdf_meta *in,
  * Caller frees the result. */
 char *kk_pdf_xmp_build(const kk_pdf_docinfo *m)
 {
-    sbuf b = {0};
-    sb_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+    kk_buf b = {0};
+    kk_buf_add(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
                 "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
                 " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
                 "  <rdf:Description rdf:about=\"\" "
@@ -224,65 +187,65 @@ char *kk_pdf_xmp_build(const kk_pdf_docinfo *m)
                 "   <dc:format>application/pdf</dc:format>\n"
                 "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
     sb_xml(&b, m->title);
-    sb_puts(&b, "</rdf:li></rdf:Alt></dc:title>\n");
+    kk_buf_add(&b, "</rdf:li></rdf:Alt></dc:title>\n");
     if (m->author) {
-        sb_puts(&b, "   <dc:creator><rdf:Seq><rdf:li>");
+        kk_buf_add(&b, "   <dc:creator><rdf:Seq><rdf:li>");
         sb_xml(&b, m->author);
-        sb_puts(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
+        kk_buf_add(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
     }
     if (m->subject) {
-        sb_puts(&b, "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        kk_buf_add(&b, "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
         sb_xml(&b, m->subject);
-        sb_puts(&b, "</rdf:li></rdf:Alt></dc:description>\n");
+        kk_buf_add(&b, "</rdf:li></rdf:Alt></dc:description>\n");
     }
     if (m->lang) {
-        sb_puts(&b, "   <dc:language><rdf:Bag><rdf:li>");
+        kk_buf_add(&b, "   <dc:language><rdf:Bag><rdf:li>");
         sb_xml(&b, m->lang);
-        sb_puts(&b, "</rdf:li></rdf:Bag></dc:language>\n");
+        kk_buf_add(&b, "</rdf:li></rdf:Bag></dc:language>\n");
     }
-    sb_puts(&b, "  </rdf:Description>\n"
+    kk_buf_add(&b, "  </rdf:Description>\n"
                 "  <rdf:Description rdf:about=\"\" "
                 "xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
     static const char *const dates[] = {"CreateDate", "ModifyDate", "MetadataDate"};
     for (size_t i = 0; i < 3; i++) {
-        sb_puts(&b, "   <xmp:");
-        sb_puts(&b, dates[i]);
-        sb_puts(&b, ">");
-        sb_puts(&b, m->xmp_date);
-        sb_puts(&b, "</xmp:");
-        sb_puts(&b, dates[i]);
-        sb_puts(&b, ">\n");
+        kk_buf_add(&b, "   <xmp:");
+        kk_buf_add(&b, dates[i]);
+        kk_buf_add(&b, ">");
+        kk_buf_add(&b, m->xmp_date);
+        kk_buf_add(&b, "</xmp:");
+        kk_buf_add(&b, dates[i]);
+        kk_buf_add(&b, ">\n");
     }
     if (m->creator) {
-        sb_puts(&b, "   <xmp:CreatorTool>");
+        kk_buf_add(&b, "   <xmp:CreatorTool>");
         sb_xml(&b, m->creator);
-        sb_puts(&b, "</xmp:CreatorTool>\n");
+        kk_buf_add(&b, "</xmp:CreatorTool>\n");
     }
-    sb_puts(&b, "  </rdf:Description>\n"
+    kk_buf_add(&b, "  </rdf:Description>\n"
                 "  <rdf:Description rdf:about=\"\" "
                 "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
                 "   <pdf:Producer>");
     sb_xml(&b, m->producer);
-    sb_puts(&b, "</pdf:Producer>\n");
+    kk_buf_add(&b, "</pdf:Producer>\n");
     if (m->keywords) {
-        sb_puts(&b, "   <pdf:Keywords>");
+        kk_buf_add(&b, "   <pdf:Keywords>");
         sb_xml(&b, m->keywords);
-        sb_puts(&b, "</pdf:Keywords>\n");
+        kk_buf_add(&b, "</pdf:Keywords>\n");
     }
-    sb_puts(&b, "  </rdf:Description>\n");
+    kk_buf_add(&b, "  </rdf:Description>\n");
     if (m->pdfa_part > 0) {
-        sb_puts(&b, "  <rdf:Description rdf:about=\"\" "
+        kk_buf_add(&b, "  <rdf:Description rdf:about=\"\" "
                     "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
                     "   <pdfaid:part>");
-        sb_puts(&b, m->pdfa_part == 1 ? "1" : "2");
-        sb_puts(&b, "</pdfaid:part>\n"
+        kk_buf_add(&b, m->pdfa_part == 1 ? "1" : "2");
+        kk_buf_add(&b, "</pdfaid:part>\n"
                     "   <pdfaid:conformance>B</pdfaid:conformance>\n"
                     "  </rdf:Description>\n");
     }
-    sb_puts(&b, " </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+    kk_buf_add(&b, " </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
     if (b.oom) {
-        free(b.p);
+        kk_buf_free(&b);
         return NULL;
     }
-    return b.p;
+    return kk_buf_take(&b);
 }

@@ -93,6 +93,21 @@ void kk_buf_addf(kk_buf *b, const char *fmt, ...)
     free(big);
 }
 
+void kk_buf_add_escaped(kk_buf *b, const char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *rep = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;"
+                        : s[i] == '"' ? "&quot;" : s[i] == '\'' ? "&#39;" : NULL;
+        if (!rep)
+            continue;
+        kk_buf_addn(b, s + run, i - run);
+        kk_buf_add(b, rep);
+        run = i + 1;
+    }
+    kk_buf_addn(b, s + run, n - run);
+}
+
 char *kk_buf_take(kk_buf *b)
 {
     char *s = b->oom ? NULL : b->s;

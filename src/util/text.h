@@ -19,6 +19,8 @@ typedef struct kk_buf { char *s; size_t len, cap; bool oom; } kk_buf;
 void kk_buf_add(kk_buf *b, const char *s);
 void kk_buf_addn(kk_buf *b, const char *s, size_t n);
 void kk_buf_addf(kk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append with the XML (and Pango markup) specials & < > " ' escaped. */
+void kk_buf_add_escaped(kk_buf *b, const char *s, size_t n);
 char *kk_buf_take(kk_buf *b);   /* NULL if allocation failed; resets b */
 void kk_buf_free(kk_buf *b);
 

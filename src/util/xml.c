@@ -1,4 +1,6 @@
+#define _POSIX_C_SOURCE 200809L
 #include "util/xml.h"
+#include <stdlib.h>
 #include <string.h>
 
 bool kk_is(const xmlNode *n, const char *name)
@@ -36,4 +38,12 @@ const char *kk_text(const xmlNode *n)
 const char *kk_child_text(const xmlNode *parent, const char *name)
 {
     return kk_text(kk_child(parent, name));
+}
+
+char *kk_text_dup(const xmlNode *n)
+{
+    xmlChar *c = xmlNodeGetContent(n);
+    char *s = strdup(c ? (const char *)c : "");
+    xmlFree(c);
+    return s;
 }

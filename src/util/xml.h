@@ -17,6 +17,9 @@ xmlNodePtr kk_next_named(const xmlNode *n);
 const char *kk_child_text(const xmlNode *parent, const char *name);
 /* Text of `n` itself (borrowed; NULL when empty). */
 const char *kk_text(const xmlNode *n);
+/* All text inside `n` as a new string (caller frees with free); "" when
+ * empty, NULL only on allocation failure. */
+char *kk_text_dup(const xmlNode *n);
 /* Whether an element is named `name`. */
 bool kk_is(const xmlNode *n, const char *name);
 
