@@ -484,3 +484,12 @@ bool kk_flow_struct_end(kk_flow *f)
     }
     return false;
 }
+
+double kk_flow_last_height(const kk_flow *f)
+{
+    if (!f->nblocks || f->blocks[f->nblocks - 1].kind != B_TEXT)
+        return 0;
+    const kk_block *b = &f->blocks[f->nblocks - 1];
+    double h = b->body.height;
+    return b->side && b->side->height > h ? b->side->height : h;
+}

@@ -140,6 +140,11 @@ bool kk_flow_page_break(kk_flow *f);             /* no-op at the top of a page *
  * below the longest column.  ncols 1..4; gap >= 0 pt. */
 bool kk_flow_columns_begin(kk_flow *f, int ncols, double gap);
 bool kk_flow_columns_end(kk_flow *f);
+
+/* The measured height (pt) of the last block added if it is text (its
+ * body or label, whichever is taller), else 0.  For callers that draw
+ * decoration around known blocks, e.g. a masthead band. */
+double kk_flow_last_height(const kk_flow *f);
 bool kk_flow_struct_begin(kk_flow *f, const char *tag /* "Document", "Sect"... */);
 bool kk_flow_struct_end(kk_flow *f);
 
