@@ -26,6 +26,7 @@ static const command commands[] = {
     { "xml", kk_cmd_xml },
     { "schema", kk_cmd_schema },
     { "build", kk_cmd_build },
+    { "digest", kk_cmd_digest },
 };
 
 void kk_usage(FILE *out, const char *name)

@@ -242,6 +242,11 @@ void kk_compose_decorate(cairo_t *cr, int page, int pages, const kk_page_geometr
     double left = g->margin_left, right = g->width - g->margin_right;
     double y = k->header_top, line = k->header.size * 1.3;
     double mid = left + k->tab_doctype;
+    if (page == 1 && k->band_bottom > k->band_top) {
+        cairo_set_source_rgb(cr, k->band.r, k->band.g, k->band.b);
+        cairo_rectangle(cr, 0, k->band_top, g->width, k->band_bottom - k->band_top);
+        cairo_fill(cr);
+    }
     if (k->logo) {
         double w = cairo_image_surface_get_width(k->logo), h = cairo_image_surface_get_height(k->logo);
         double scale = k->logo_width / w;
@@ -319,7 +324,8 @@ kk_composition *kk_compose(kk_flow *flow, kk_typesetter *ts, const kk_doc *doc,
     cctx c = { .flow = flow, .ts = ts, .doc = doc, .style = style, .loc = loc, .lang = doc->language,
                .opts = opts, .diag = diag, .comp = k, .ok = true };
     make_styles(&c);
-    c.rich = (kk_rich){ flow, &c.text, &c.h3, style->hyphenate ? hyph : NULL, opts->public_version,
+    c.rich = (kk_rich){ flow, &c.text, &c.h3, style->hyphenate ? hyph : NULL,
+                        opts->public_version || doc->kind == KK_NEWSLETTER,
                         kk_c_label(&c, "personal_data_removed") };
     header_text(&c);
     k->title = derive_title(&c);
@@ -329,6 +335,11 @@ kk_composition *kk_compose(kk_flow *flow, kk_typesetter *ts, const kk_doc *doc,
     kk_flow_struct_begin(flow, "Document");
     if (doc->kind == KK_NOTICE) {
         kk_c_notice(&c);
+    } else if (doc->kind == KK_NEWSLETTER) {
+        if (opts->digest)
+            kk_c_newsletter(&c);
+        else
+            c.ok = false;
     } else {
         kk_flow_heading(flow, 1, &c.title, kk_c_plain(&c, k->title), k->title, "title");
         kk_c_meeting_block(&c);

@@ -9,6 +9,10 @@
  * confidential item loses its background text, discussion and non-public
  * attachments; every {{personal data}} span is replaced by the placeholder.
  * Nothing removed reaches the flow, its bookmarks or the title.
+ *
+ * A newsletter (opts->digest required) is always composed as public: no
+ * {{personal data}}, no confidential item; see docs/newsletter.md and
+ * compose_newsletter.c.
  */
 #ifndef KK_COMPOSE_H
 #define KK_COMPOSE_H
@@ -20,11 +24,14 @@
 #include "model/locale.h"
 #include "model/style.h"
 
+struct kk_digest;
+
 typedef struct kk_compose_opts {
     bool public_version;
     int excerpt_section;              /* 0: the whole document; N: excerpt of § N */
     const unsigned char *logo_png;    /* may be NULL */
     size_t logo_len;
+    const struct kk_digest *digest;   /* newsletters: what they gather (model/digest.h) */
 } kk_compose_opts;
 
 typedef struct kk_composition kk_composition;   /* opaque: header data for every page */

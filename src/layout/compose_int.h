@@ -14,6 +14,8 @@ struct kk_composition {
     kk_text_style header, header_bold, small;
     double tab_doctype;           /* x offset of the document-type column */
     double header_top;
+    double band_top, band_bottom; /* newsletter masthead band on page 1 (top < bottom) */
+    kk_rgb band;
     char **owned;                 /* strings the flow outlived: freed at the end */
     size_t nowned, capowned;
 };
@@ -65,5 +67,6 @@ void kk_c_signatures(cctx *c, bool excerpt);
 void kk_c_appeals(cctx *c, int only_section);
 void kk_c_items(cctx *c, int only_section);
 void kk_c_notice(cctx *c);
+void kk_c_newsletter(cctx *c);    /* compose_newsletter.c; c->opts->digest set */
 
 #endif

@@ -20,6 +20,7 @@ kk_flow *kk_flow_new(kk_typesetter *ts, const kk_page_geometry *g, kk_diag *diag
     f->diag = diag;
     f->g = *g;
     f->body_w = g->width - g->margin_left - g->margin_right;
+    f->cur_w = f->body_w;
     f->body_top = g->margin_top + g->header_height;
     f->body_bottom = g->height - g->margin_bottom - g->footer_height;
     if (f->body_w < 36 || f->body_bottom - f->body_top < 72) {
@@ -123,7 +124,7 @@ static kk_block *text_block(kk_flow *f, const char *tag, const kk_text_style *st
     kk_block *b = kk_flow_push(f, B_TEXT);
     if (!b)
         return NULL;
-    if (!kk_cell_init(f, &b->body, st, markup, x, f->body_w - x, leaf)) {
+    if (!kk_cell_init(f, &b->body, st, markup, x, f->cur_w - x, leaf)) {
         f->nblocks--;
         return NULL;
     }
@@ -186,7 +187,7 @@ bool kk_flow_field(kk_flow *f, const kk_text_style *label_style,
                    const char *label_markup, const char *value_markup)
 {
     double x = value_style->indent_left;
-    if (label_width <= 0 || x + label_width > f->body_w - 36) {
+    if (label_width <= 0 || x + label_width > f->cur_w - 36) {
         kk_sys_error(f->diag, NULL, "internal: field label width %.1f pt does not fit",
                      label_width);
         return false;
@@ -298,7 +299,7 @@ kk_table *kk_flow_table_begin(kk_flow *f, size_t ncols, const double *rel,
     double x = 0;
     for (size_t i = 0; i < ncols; i++) {
         t->colx[i] = x;
-        t->colw[i] = f->body_w * (rel && rel[i] > 0 ? rel[i] : 1) / sum;
+        t->colw[i] = f->cur_w * (rel && rel[i] > 0 ? rel[i] : 1) / sum;
         x += t->colw[i];
     }
     t->flow = f;
@@ -391,8 +392,10 @@ bool kk_flow_space(kk_flow *f, double pt)
 bool kk_flow_rule(kk_flow *f, double thickness)
 {
     kk_block *b = kk_flow_push(f, B_RULE);
-    if (b)
+    if (b) {
         b->amount = thickness > 0 ? thickness : 0.5;
+        b->width = f->cur_w;
+    }
     return b != NULL;
 }
 
@@ -415,6 +418,37 @@ bool kk_flow_keep_end(kk_flow *f)
 bool kk_flow_page_break(kk_flow *f)
 {
     return kk_flow_push(f, B_BREAK) != NULL;
+}
+
+bool kk_flow_columns_begin(kk_flow *f, int ncols, double gap)
+{
+    if (f->cols_open || ncols < 1 || ncols > 4 || gap < 0
+        || (f->body_w - (ncols - 1) * gap) / ncols < 72) {
+        kk_sys_error(f->diag, NULL, "internal: bad column region (%d columns, gap %.1f pt%s)",
+                     ncols, gap, f->cols_open ? ", regions do not nest" : "");
+        return false;
+    }
+    kk_block *b = kk_flow_push(f, B_COLS_BEGIN);
+    if (!b)
+        return false;
+    b->ncols = ncols;
+    b->amount = gap;
+    f->cols_open = ncols;
+    f->cur_w = (f->body_w - (ncols - 1) * gap) / ncols;
+    return true;
+}
+
+bool kk_flow_columns_end(kk_flow *f)
+{
+    if (!f->cols_open) {
+        kk_sys_error(f->diag, NULL, "internal: column end without column begin");
+        return false;
+    }
+    if (!kk_flow_push(f, B_COLS_END))
+        return false;
+    f->cols_open = 0;
+    f->cur_w = f->body_w;
+    return true;
 }
 
 bool kk_flow_struct_begin(kk_flow *f, const char *tag)
@@ -449,4 +483,13 @@ bool kk_flow_struct_end(kk_flow *f)
         }
     }
     return false;
+}
+
+double kk_flow_last_height(const kk_flow *f)
+{
+    if (!f->nblocks || f->blocks[f->nblocks - 1].kind != B_TEXT)
+        return 0;
+    const kk_block *b = &f->blocks[f->nblocks - 1];
+    double h = b->body.height;
+    return b->side && b->side->height > h ? b->side->height : h;
 }

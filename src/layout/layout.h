@@ -127,6 +127,24 @@ bool kk_flow_rule(kk_flow *f, double thickness); /* full-width line, artifact */
 bool kk_flow_keep_begin(kk_flow *f);
 bool kk_flow_keep_end(kk_flow *f);
 bool kk_flow_page_break(kk_flow *f);             /* no-op at the top of a page */
+
+/* Column regions (newsletters).  Blocks between begin and end are measured
+ * at the column width ((body - (ncols-1)*gap) / ncols) and flow column by
+ * column, page by page; a page break inside starts a new page at column 1.
+ * The columns of the region's last page are balanced: the shortest column
+ * height that still holds that page's content without a new page is used
+ * (binary search to 0.5 pt).  Keep groups and keep-with-next headings
+ * behave per column as they do per page (a keep group that fits in a column
+ * is not split across columns).  Regions do not nest; tables inside a
+ * region take the column width.  After end, the flow continues full width
+ * below the longest column.  ncols 1..4; gap >= 0 pt. */
+bool kk_flow_columns_begin(kk_flow *f, int ncols, double gap);
+bool kk_flow_columns_end(kk_flow *f);
+
+/* The measured height (pt) of the last block added if it is text (its
+ * body or label, whichever is taller), else 0.  For callers that draw
+ * decoration around known blocks, e.g. a masthead band. */
+double kk_flow_last_height(const kk_flow *f);
 bool kk_flow_struct_begin(kk_flow *f, const char *tag /* "Document", "Sect"... */);
 bool kk_flow_struct_end(kk_flow *f);
 
@@ -145,9 +163,11 @@ bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorat
 int kk_flow_paginate(kk_flow *f);
 
 /* Debug dump of the page breaks, one fragment per line:
- *   page P block B KIND TAG lines A-B/N y=TOP-BOTTOM xmax=X width=W "text..."
+ *   page P block B KIND TAG lines A-B/N y=TOP-BOTTOM xmax=X width=W col=C x=CX "text..."
  * (A-B are 0-based, inclusive; xmax is the right edge of the widest line,
- * relative to the body's left edge).  Paginates if needed. */
+ * relative to its column's left edge; C is the column (0 outside column
+ * regions) and CX its offset from the body's left edge).  Paginates if
+ * needed. */
 void kk_flow_debug_breaks(kk_flow *f, FILE *out);
 
 #endif

@@ -42,7 +42,8 @@ typedef enum {
     B_ROW,         /* cells side by side, kept whole */
     B_SPACE, B_RULE, B_BREAK,
     B_OPEN, B_CLOSE,         /* structure elements with no content of their own */
-    B_KEEP_BEGIN, B_KEEP_END
+    B_KEEP_BEGIN, B_KEEP_END,
+    B_COLS_BEGIN, B_COLS_END /* a multi-column region (ncols, amount = gap) */
 } kk_block_kind;
 
 typedef struct kk_block {
@@ -56,7 +57,9 @@ typedef struct kk_block {
     size_t ncells;
     int table;               /* B_ROW: index into flow->tables */
     bool header;             /* B_ROW: a header row */
-    double amount;           /* B_SPACE height, B_RULE thickness */
+    double amount;           /* B_SPACE height, B_RULE thickness, B_COLS_BEGIN gap */
+    double width;            /* B_RULE: width of the column it was made in */
+    int ncols;               /* B_COLS_BEGIN */
     int level;               /* heading level, 0 = not a heading */
     char *outline, *dest;    /* owned, headings */
 } kk_block;
@@ -80,6 +83,8 @@ struct kk_table {
 typedef struct kk_frag {
     int block, page;
     double y, h;             /* page y of the fragment's top, its height */
+    double x, w;             /* its column: offset from the body's left edge, width */
+    int col;                 /* column index, 0 outside column regions */
     int from, to;            /* B_TEXT: lines [from, to); B_ROW tall rows: chunk */
     int *cell_from, *cell_to;/* owned, B_ROW split over pages: per cell lines */
     bool repeat;             /* repeated table header: draw as artifact */
@@ -101,6 +106,8 @@ struct kk_flow {
     bool list_item_open[8];
     int struct_depth;
     int keep_depth;
+    double cur_w;            /* width new blocks are measured at: body or column */
+    int cols_open;           /* ncols of the open column region, 0 = none */
     char *title, *author, *date;
     kk_frag *frags;          /* owned, valid when paginated */
     size_t nfrags, fcap;

@@ -98,11 +98,12 @@ static void draw_link_line(cairo_t *cr, const kk_cell *c, PangoLayoutLine *line,
         cairo_tag_end(cr, CAIRO_TAG_LINK);
 }
 
-/* Lines [from, to) of a cell; y is the page y of line `from`'s top. */
-static void draw_lines(rstate *r, const kk_cell *c, int from, int to, double y)
+/* Lines [from, to) of a cell; y is the page y of line `from`'s top, dx the
+ * offset of the fragment's column. */
+static void draw_lines(rstate *r, const kk_cell *c, int from, int to, double y, double dx)
 {
     cairo_t *cr = r->cr;
-    double x0 = r->f->g.margin_left + c->x;
+    double x0 = r->f->g.margin_left + dx + c->x;
     cairo_set_source_rgb(cr, c->r, c->g, c->b);
     for (int i = from; i < to; i++) {
         const kk_line *ln = &c->lines[i];
@@ -117,16 +118,16 @@ static void draw_lines(rstate *r, const kk_cell *c, int from, int to, double y)
     }
 }
 
-static void leaf(rstate *r, const kk_cell *c, int from, int to, double y)
+static void leaf(rstate *r, const kk_cell *c, int from, int to, double y, double dx)
 {
     cairo_tag_begin(r->cr, c->tag, NULL);
-    draw_lines(r, c, from, to, y);
+    draw_lines(r, c, from, to, y, dx);
     cairo_tag_end(r->cr, c->tag);
 }
 
 static void heading_marks(rstate *r, const kk_block *b, const kk_frag *fr)
 {
-    double x = r->f->g.margin_left + b->body.x, y = fr->y;
+    double x = r->f->g.margin_left + fr->x + b->body.x, y = fr->y;
     char link[256];
     if (b->dest) {
         char *n = quote_attr("name", b->dest);
@@ -161,13 +162,13 @@ static void draw_text(rstate *r, const kk_block *b, const kk_frag *fr)
     if (fr->first && b->side) {
         const kk_cell *sc = b->side;
         double dy = b->body.lines[0].baseline - sc->lines[0].baseline;
-        leaf(r, sc, 0, sc->nlines, fr->y + dy);
+        leaf(r, sc, 0, sc->nlines, fr->y + dy, fr->x);
         if (*b->tag)
             open_el(r, b->tag);   /* LBody: stays open for nested lists */
     }
     if (fr->first && b->level)
         heading_marks(r, b, fr);
-    leaf(r, &b->body, fr->from, fr->to, fr->y);
+    leaf(r, &b->body, fr->from, fr->to, fr->y, fr->x);
 }
 
 static void draw_row(rstate *r, const kk_block *b, const kk_frag *fr)
@@ -183,9 +184,9 @@ static void draw_row(rstate *r, const kk_block *b, const kk_frag *fr)
         if (z <= a)
             continue;
         if (fr->repeat)
-            draw_lines(r, c, a, z, fr->y + KK_CELL_PAD);
+            draw_lines(r, c, a, z, fr->y + KK_CELL_PAD, fr->x);
         else
-            leaf(r, c, a, z, fr->y + KK_CELL_PAD);
+            leaf(r, c, a, z, fr->y + KK_CELL_PAD, fr->x);
     }
     if (!fr->repeat)
         cairo_tag_end(cr, "TR");
@@ -197,10 +198,10 @@ static void draw_row(rstate *r, const kk_block *b, const kk_frag *fr)
     cairo_set_line_width(cr, 0.5);
     if (t->rules == KK_RULES_GRID) {
         for (size_t i = 0; i < t->ncols; i++)
-            cairo_rectangle(cr, f->g.margin_left + t->colx[i], fr->y, t->colw[i], fr->h);
+            cairo_rectangle(cr, f->g.margin_left + fr->x + t->colx[i], fr->y, t->colw[i], fr->h);
     } else {
-        double x0 = f->g.margin_left + t->colx[0];
-        double x1 = f->g.margin_left + t->colx[t->ncols - 1] + t->colw[t->ncols - 1];
+        double x0 = f->g.margin_left + fr->x + t->colx[0];
+        double x1 = f->g.margin_left + fr->x + t->colx[t->ncols - 1] + t->colw[t->ncols - 1];
         cairo_move_to(cr, x0, fr->y + fr->h);
         cairo_line_to(cr, x1, fr->y + fr->h);
     }
@@ -211,7 +212,8 @@ static void draw_rule(rstate *r, const kk_block *b, const kk_frag *fr)
 {
     cairo_t *cr = r->cr;
     cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_rectangle(cr, r->f->g.margin_left, fr->y, r->f->body_w, b->amount);
+    cairo_rectangle(cr, r->f->g.margin_left + fr->x, fr->y,
+                    b->width > 0 ? b->width : r->f->body_w, b->amount);
     cairo_fill(cr);
 }
 

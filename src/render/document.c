@@ -1,6 +1,7 @@
 /* document.c — one validated document -> its output files (see render.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "render/render.h"
+#include "render/render_int.h"
 #include "layout/compose.h"
 #include "layout/hyphenate.h"
 #include "layout/layout.h"
@@ -34,6 +35,8 @@ struct kk_renderer {
 };
 
 size_t kk_renderer_excerpts(const kk_renderer *r) { return r->excerpts; }
+kk_resources *kk_renderer_resources(kk_renderer *r) { return r->res; }
+const char *kk_renderer_out_dir(const kk_renderer *r) { return r->opts.out_dir; }
 
 kk_renderer *kk_renderer_new(const kk_render_opts *opts)
 {
@@ -112,7 +115,7 @@ static char *join_path(const char *dir, const char *id, const char *suffix)
 }
 
 /* Compose, paginate, draw to a temporary PDF, finish into `path`. */
-static bool write_pdf(kk_renderer *r, const kk_doc *doc, const kk_style *style, const kk_locale *loc,
+bool kk_render_pdf_file(kk_renderer *r, const kk_doc *doc, const kk_style *style, const kk_locale *loc,
                       const kk_compose_opts *copts, const char *path, kk_diag *diag)
 {
     size_t li = lang_index(doc->language);
@@ -172,10 +175,9 @@ bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag)
         return false;
     bool ok = true;
     if (doc->kind == KK_NEWSLETTER) {
-        kk_diag_report(diag, KK_NOTE, KK_FAIL_NONE, kk_source_path(src), 0, 0,
-                       "newsletters are checked but not typeset yet (monthly digests are a planned feature)");
+        ok = kk_render_newsletter(r, doc, diag);
         kk_doc_free(doc);
-        return true;
+        return ok;
     }
     const kk_style *style = kk_resources_document_style(r->res, src, diag);
     const kk_locale *loc = kk_resources_locale(r->res, doc->language, diag);
@@ -190,16 +192,16 @@ bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag)
     char *pub = join_path(r->opts.out_dir, doc->id, ".public.pdf");
     ok = xml && pdf && pub;
     ok = ok && write_xml(src, xml, diag);
-    ok = ok && write_pdf(r, doc, style, loc, &copts, pdf, diag);
+    ok = ok && kk_render_pdf_file(r, doc, style, loc, &copts, pdf, diag);
     copts.public_version = true;
-    ok = ok && write_pdf(r, doc, style, loc, &copts, pub, diag);
+    ok = ok && kk_render_pdf_file(r, doc, style, loc, &copts, pub, diag);
     if (ok && r->opts.excerpt_section && kk_compose_has_section(doc, r->opts.excerpt_section) && kk_doc_is_meeting(doc)) {
         char suffix[32];
         snprintf(suffix, sizeof suffix, "-ote-%d.pdf", r->opts.excerpt_section);
         char *ote = join_path(r->opts.out_dir, doc->id, suffix);
         copts.public_version = false;
         copts.excerpt_section = r->opts.excerpt_section;
-        ok = ote && write_pdf(r, doc, style, loc, &copts, ote, diag);
+        ok = ote && kk_render_pdf_file(r, doc, style, loc, &copts, ote, diag);
         r->excerpts += ok;
         free(ote);
     }

@@ -54,7 +54,7 @@ static char *repeat_text(int n)
 }
 
 /* The dump, parsed. */
-typedef struct { int page, block, from, to, n; char kind[16], tag[16]; double xmax, width; } frag;
+typedef struct { int page, block, from, to, n, col; char kind[16], tag[16]; double xmax, width, y0, y1, x; } frag;
 
 static size_t breaks(kk_flow *f, frag *out, size_t max)
 {
@@ -65,10 +65,12 @@ static size_t breaks(kk_flow *f, frag *out, size_t max)
     fclose(m);
     for (char *line = strtok(buf, "\n"); line && n < max; line = strtok(NULL, "\n")) {
         frag *r = &out[n];
-        const char *xm = strstr(line, "xmax=");
+        const char *xm = strstr(line, "xmax="), *ym = strstr(line, " y=");
         if (sscanf(line, "page %d block %d %15s %15s lines %d-%d/%d", &r->page, &r->block,
-                   r->kind, r->tag, &r->from, &r->to, &r->n) == 7 && xm
-            && sscanf(xm, "xmax=%lf width=%lf", &r->xmax, &r->width) == 2)
+                   r->kind, r->tag, &r->from, &r->to, &r->n) == 7 && xm && ym
+            && sscanf(ym, " y=%lf-%lf", &r->y0, &r->y1) == 2
+            && sscanf(xm, "xmax=%lf width=%lf col=%d x=%lf", &r->xmax, &r->width,
+                      &r->col, &r->x) == 4)
             n++;
     }
     free(buf);
@@ -206,6 +208,119 @@ static void test_overflow(void)
     g_free(m);
 }
 
+/* Column regions: n keep groups (heading + paragraph) in two columns, then
+ * full-width text.  Checks reading order (page, column, y), groups not split
+ * across columns, headings kept with their text, lines inside the column,
+ * the last page balanced, and the text after the region below both columns. */
+static int columns_case(int n, int *pages_out)
+{
+    static frag fr[4096];
+    kk_flow *f = kk_flow_new(ts, &A4, diag);
+    kk_flow_paragraph(f, "P", &head, "Uutiskirje");
+    CHECK(kk_flow_columns_begin(f, 2, 14), "columns_begin failed");
+    if (n == 1) {
+        /* nested region refused (reported to a sink of its own) */
+        kk_diag *quiet = kk_diag_new(KK_DIAG_COLLECT, NULL);
+        kk_flow *g = kk_flow_new(ts, &A4, quiet);
+        CHECK(kk_flow_columns_begin(g, 2, 14) && !kk_flow_columns_begin(g, 3, 14)
+              && kk_diag_error_count(quiet) == 1, "nested region accepted");
+        kk_flow_free(g);
+        kk_diag_free(quiet);
+    }
+    int *first_block = calloc((size_t)n, sizeof(int));
+    for (int i = 0; i < n; i++) {
+        char h[64];
+        snprintf(h, sizeof h, "Kokous %d", i + 1);
+        kk_flow_keep_begin(f);
+        kk_flow_heading(f, 2, &head, h, h, NULL);
+        first_block[i] = -1;
+        char *t = repeat_text(1 + i % 3);
+        kk_flow_paragraph(f, "P", &body, t);
+        free(t);
+        kk_flow_keep_end(f);
+    }
+    CHECK(kk_flow_columns_end(f), "columns_end failed");
+    kk_flow_paragraph(f, "P", &body, "Yhteystiedot lopussa.");
+    size_t nf = breaks(f, fr, 4096);
+    int pages = kk_flow_paginate(f);
+    *pages_out = pages;
+    int last_block = -1, last_page = 0, last_col = 0;
+    double last_y = 0, colh[2] = { 0, 0 }, tail_y = 0;
+    int group = -1, gpage = -1, gcol = -1, splits = 0, colsused[2] = { 0, 0 };
+    int tail = 2 + 4 * n;        /* first block after the region */
+    for (size_t i = 0; i < nf; i++) {
+        frag *r = &fr[i];
+        CHECK(r->block >= last_block, "fragments out of block order");
+        if (r->block >= tail) {
+            tail_y = r->y0;
+            continue;
+        }
+        bool later = r->page > last_page || (r->page == last_page && (r->col > last_col
+                     || (r->col == last_col && r->y0 >= last_y - 0.01)));
+        CHECK(later, "n=%d: fragment %zu (block %d) reads before the previous one", n, i, r->block);
+        last_block = r->block; last_page = r->page; last_col = r->col; last_y = r->y1;
+        /* Pango may hang an inserted hyphen a little past the edge. */
+        CHECK(r->xmax <= r->width + 4, "n=%d: line overflows its column (%.1f > %.1f)",
+              n, r->xmax, r->width);
+        if (!strcmp(r->tag, "H2")) {
+            group++;
+            gpage = r->page; gcol = r->col;
+            CHECK(r->x == (r->col ? r->width + 14 : 0), "n=%d: column offset %.1f", n, r->x);
+        } else if (group >= 0 && !strcmp(r->tag, "P") && (r->page != gpage || r->col != gcol)) {
+            splits++;
+        }
+        if (r->col >= 0 && r->col < 2)
+            colsused[r->col] = 1;
+        if (r->page == pages && r->y1 > colh[r->col])
+            colh[r->col] = r->y1;
+    }
+    CHECK(splits == 0, "n=%d: %d keep groups split across columns", n, splits);
+    CHECK(n < 4 || (colsused[0] && colsused[1]), "n=%d: second column unused", n);
+    /* Balanced: the columns of the last page end within one keep group's
+     * height (groups here are at most 1 + 22 lines, under 300 pt). */
+    double d = colh[0] - colh[1];
+    if (d < 0) d = -d;
+    CHECK(d < 300, "n=%d: last page columns unbalanced (%.1f vs %.1f)", n, colh[0], colh[1]);
+    CHECK(tail_y >= colh[0] - 0.01 && tail_y >= colh[1] - 0.01,
+          "n=%d: text after the region (y %.1f) overlaps the columns (%.1f, %.1f)",
+          n, tail_y, colh[0], colh[1]);
+    if (getenv("KK_DEBUG"))
+        kk_flow_debug_breaks(f, stderr);
+    free(first_block);
+    kk_flow_free(f);
+    return (int)(d + 0.5);
+}
+
+static void test_columns(const char *dir)
+{
+    int pages = 0, worst = 0;
+    for (int n = (getenv("KK_N") ? atoi(getenv("KK_N")) : 1); n <= (getenv("KK_N") ? atoi(getenv("KK_N")) : 60); n += (n < 12 ? 1 : 7)) {
+        int d = columns_case(n, &pages);
+        if (d > worst) worst = d;
+    }
+    printf("columns: up to %d pages, worst last-page imbalance %d pt\n", pages, worst);
+    /* One rendered region for the script (pdftotext reading order). */
+    kk_flow *f = kk_flow_new(ts, &A4, diag);
+    kk_flow_struct_begin(f, "Document");
+    kk_flow_columns_begin(f, 2, 14);
+    for (int i = 0; i < 30; i++) {
+        char h[64];
+        snprintf(h, sizeof h, "Palsta-otsikko %02d", i + 1);
+        kk_flow_keep_begin(f);
+        kk_flow_heading(f, 2, &head, h, h, NULL);
+        kk_flow_paragraph(f, "P", &body, LOREM);
+        kk_flow_rule(f, 0.5);
+        kk_flow_keep_end(f);
+    }
+    kk_flow_columns_end(f);
+    kk_flow_paragraph(f, "P", &body, "Loppu.");
+    kk_flow_struct_end(f);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/columns.pdf", dir);
+    CHECK(kk_flow_render_pdf(f, path, decorate, NULL, NULL, diag), "columns render failed");
+    kk_flow_free(f);
+}
+
 /* The showcase document: every block type, tables across pages. */
 static kk_flow *showcase(int rows)
 {
@@ -308,6 +423,7 @@ int main(int argc, char **argv)
     test_widows();
     test_keeps();
     test_overflow();
+    test_columns(dir);
 
     /* (a), (f), (g): the showcase, twice, plus its dump for the script. */
     for (int k = 1; k <= 2; k++) {

@@ -36,5 +36,9 @@ for p in $(seq 1 "$pages"); do
 done
 # (g) deterministic
 cmp "$OUT/showcase-1.pdf" "$OUT/showcase-2.pdf" || { echo "FAIL: renders differ"; fail=1; }
+# columns: headings read in order in the content stream (pdftotext -raw)
+pdftotext -raw "$OUT/columns.pdf" - | grep -o 'Palsta-otsikko [0-9]*' | awk '{print $2}' > "$OUT/columns.order"
+seq -w 1 30 | cmp -s - "$OUT/columns.order" || { echo "FAIL: column reading order"; cat "$OUT/columns.order"; fail=1; }
+pdfinfo "$OUT/columns.pdf" | grep -q '^Tagged: *yes' || { echo "FAIL: columns not tagged"; fail=1; }
 [ $fail = 0 ] && echo "layout_test.sh: PASS ($pages pages, table on $tp pages)"
 exit $fail
