@@ -105,3 +105,15 @@ printf 'extends: default\ncolors:\n  accent: blue\n' > "$TMP/st/styles/broken.ya
 sed 's/^language: fi$/language: fi\nstyle: broken/' tests/cli/valid-memo.yaml > "$TMP/st/doc.yaml"
 expect_rc "cli: broken style" 1 kk check --styles "$TMP/st/styles" "$TMP/st/doc.yaml"
 expect_grep "cli: broken style position" "$TMP/err" "styles/broken.yaml:3:11: error: \`accent\`: \"blue\" is not a valid value."
+
+# make install puts the binary and the man page under DESTDIR/PREFIX, and the
+# installed binary needs nothing from the source tree.
+if [ -z "${KOKOUS_SANITIZED:-}${KOKOUS_VALGRIND:-}" ]; then
+    if make -s install DESTDIR="$TMP/inst" PREFIX=/usr > "$TMP/inst.log" 2>&1 \
+        && [ -x "$TMP/inst/usr/bin/kokous" ] && [ -f "$TMP/inst/usr/share/man/man1/kokous.1" ] \
+        && (cd "$TMP" && "$TMP/inst/usr/bin/kokous" check -q "$ROOT/input"); then
+        pass "cli: make install DESTDIR PREFIX"
+    else
+        fail "cli: make install" "$(cat "$TMP/inst.log")"
+    fi
+fi
