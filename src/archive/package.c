@@ -646,6 +646,12 @@ char *kk_archive_build(kk_source *const *srcs, size_t n, const kk_archive_opts *
         p.dir = NULL;
         ok = false;
     }
+    /* mkdtemp makes the folder private; a finished package is as readable
+     * as the files kk_write_atomic writes */
+    if (ok && chmod(p.dir, 0755) != 0) {
+        kk_sys_error(diag, p.dir, "cannot set permissions: %s", strerror(errno));
+        ok = false;
+    }
     ok = ok && fill_package(&p, opts, diag);
     if (ok) {
         char target_name[200];
@@ -653,7 +659,7 @@ char *kk_archive_build(kk_source *const *srcs, size_t n, const kk_archive_opts *
         result = kk_arc_join(opts->out_dir, target_name);
         if (opts->tar) {
             char *tmp = result ? kk_temp_beside(result, diag) : NULL;
-            ok = tmp && kk_arc_tar_write(p.dir, p.id, tmp, p.created, diag);
+            ok = tmp && kk_arc_tar_write(p.dir, p.id, tmp, p.created, diag) && chmod(tmp, 0644) == 0;
             if (ok && rename(tmp, result) != 0) {
                 kk_sys_error(diag, result, "cannot rename the package into place: %s", strerror(errno));
                 ok = false;
