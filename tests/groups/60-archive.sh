@@ -161,10 +161,16 @@ kk archive input tests/archive -o "$AR/a" --id pkg -q 2> /dev/null && kk verify 
 
 if [ -f $J/preflight.jar ] && command -v java > /dev/null; then
     mkdir -p "$AR/x1" && tar -xf "$T1" -C "$AR/x1"
-    # one JVM per file (Validator_A1b takes one); run them side by side
-    bad=$(ls "$AR"/x1/*/representations/pdfa/data/*.pdf | xargs -P 8 -I{} sh -c \
-        'java -cp "$1" org.apache.pdfbox.preflight.Validator_A1b "$2" 2>&1 | grep -q "is a valid PDF/A-1b" || echo " ${2##*/}"' \
-        sh "$PDFBOX_CP" {} | sort | tr -d '\n')
+    # all files in one JVM (tests/archive/Preflight.java, the PDFBox
+    # preflight API), and the Validator_A1b command itself on one file
+    if java -cp "$PDFBOX_CP" "$ROOT/tests/archive/Preflight.java" "$AR"/x1/*/representations/pdfa/data/*.pdf > "$TMP/pf.out" 2>&1; then
+        bad=""; else bad=" $(grep -v ': valid$' "$TMP/pf.out" | head -20)"; fi
+    one=$(ls "$AR"/x1/*/representations/pdfa/data/lappi-vvt-2017-11-21.pdf)
+    java -cp "$PDFBOX_CP" org.apache.pdfbox.preflight.Validator_A1b "$one" 2>&1 | grep -q 'is a valid PDF/A-1b' \
+        && pass "PDFBox Validator_A1b: lappi-vvt-2017-11-21.pdf (logo with alpha flattened)" || fail "PDFBox Validator_A1b rejects $one"
+    # the checker does reject: a PDF/A-2b file is not PDF/A-1b
+    java -cp "$PDFBOX_CP" "$ROOT/tests/archive/Preflight.java" "$P/representations/pdfa/data/lappi-vvt-2017-11-21.pdf" > /dev/null 2>&1 \
+        && fail "PDFBox preflight accepts a PDF/A-2b file as 1b" || pass "PDFBox preflight rejects 2b as 1b (the check works)"
     [ -z "$bad" ] && pass "PDFBox preflight: every --pdfa 1b PDF is valid PDF/A-1b" || fail "PDFBox preflight rejects:$bad"
 else
     fail "PDFBox preflight not installed (libpdfbox2-java default-jre-headless libactivation-java libjaxb-api-java)"
