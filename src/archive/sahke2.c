@@ -200,16 +200,24 @@ static void write_casefile(xmlTextWriterPtr w, const kk_arc_package *p, int cf, 
     long years = 0;
     const kk_doc *longest = NULL;
     kk_date until = { 0, 0, 0 };
-    const char *reasons = NULL;
+    char reasons[1024] = "";
     for (size_t i = 0; i < p->ndocs; i++) {
         const kk_arc_doc *a = &p->docs[i];
         if (a->casefile != cf)
             continue;
         if (!first)
             first = a;
-        if (publicity_rank(a->publicity) > pub) {
+        if (publicity_rank(a->publicity) > pub)
             pub = publicity_rank(a->publicity);
-            reasons = a->reasons;
+        /* every legal ground of the meeting's records, each once */
+        for (const char *r = a->reasons; r && *r;) {
+            const char *end = strstr(r, "; ");
+            size_t len = end ? (size_t)(end - r) : strlen(r);
+            char one[256];
+            snprintf(one, sizeof one, "%.*s", (int)len, r);
+            if (!strstr(reasons, one) && strlen(reasons) + len + 3 < sizeof reasons)
+                snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s", *reasons ? "; " : "", one);
+            r = end ? end + 2 : NULL;
         }
         if (personal_rank(a->doc->personal_data) > personal)
             personal = personal_rank(a->doc->personal_data);
@@ -252,7 +260,7 @@ static void write_casefile(xmlTextWriterPtr w, const kk_arc_package *p, int cf, 
         if (!seen)
             kk_w_elem(w, "Language", p->docs[i].doc->language);
     }
-    write_restriction(w, p->terms, classes[pub], until, reasons, personal);
+    write_restriction(w, p->terms, classes[pub], until, *reasons ? reasons : NULL, personal);
     kk_w_elem(w, "Title", title);
     write_retention(w, years, retention_reason(p->terms, longest));
     kk_w_elem(w, "Status", kk_arc_term(p->terms, "status.casefile"));
