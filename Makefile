@@ -14,7 +14,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) -Isrc -I$(BUILD) -DKK_VERSION='"$(VERSION)"' $(PK
 
 SRC      := $(sort $(wildcard src/*/*.c))
 OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded_data.o
-EMBED    := $(sort $(wildcard schema/*.xsd styles/*.yaml styles/locale/*.yaml styles/logos/*.png docs/help/*.txt))
+EMBED    := $(sort $(wildcard schema/*.xsd schema/*.txt schema/external/* docs/archive.md styles/*.yaml styles/locale/*.yaml styles/logos/*.png docs/help/*.txt))
 
 .PHONY: all deps run check asan valgrind install uninstall clean bench help fuzz
 

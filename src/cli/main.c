@@ -27,6 +27,7 @@ static const command commands[] = {
     { "schema", kk_cmd_schema },
     { "build", kk_cmd_build },
     { "digest", kk_cmd_digest },
+    { "archive", kk_cmd_archive }, { "verify", kk_cmd_verify },
 };
 
 void kk_usage(FILE *out, const char *name)

@@ -194,7 +194,7 @@ bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag)
     ok = ok && write_xml(src, xml, diag);
     ok = ok && kk_render_pdf_file(r, doc, style, loc, &copts, pdf, diag);
     copts.public_version = true;
-    ok = ok && kk_render_pdf_file(r, doc, style, loc, &copts, pub, diag);
+    ok = ok && (r->opts.skip_public || kk_render_pdf_file(r, doc, style, loc, &copts, pub, diag));
     if (ok && r->opts.excerpt_section && kk_compose_has_section(doc, r->opts.excerpt_section) && kk_doc_is_meeting(doc)) {
         char suffix[32];
         snprintf(suffix, sizeof suffix, "-ote-%d.pdf", r->opts.excerpt_section);

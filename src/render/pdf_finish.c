@@ -9,6 +9,7 @@
 
 #include "render/pdf_finish.h"
 #include "render/pdf_content.h"
+#include "render/pdf_pdfa.h"
 #include "render/pdf_docinfo.h"
 
 #include <qpdf/qpdf-c.h>
@@ -620,6 +621,8 @@ static bool finish(finisher *f, kk_pdf_docinfo *m, const unsigned char *icc, siz
         !mark_artifacts(f, root))
         return false;
     if (m->pdfa_part > 0 && !write_output_intent(f, root, icc, icc_len))
+        return false;
+    if (m->pdfa_part > 0 && !kk_pdf_pdfa_fixups(f->q, m->pdfa_part, f->out_path, f->diag))
         return false;
     if (m->pdfa_part == 1 && !drop_page_groups(f))
         return false;

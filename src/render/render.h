@@ -25,6 +25,7 @@ typedef struct kk_render_opts {
     int excerpt_section;      /* 0 = none */
     int pdfa_part;            /* 0 plain, 1 PDF/A-1b, 2 PDF/A-2b */
     const char *styles_dir;   /* --styles, may be NULL */
+    bool skip_public;         /* no <id>.public.pdf (the archive keeps only the official version) */
 } kk_render_opts;
 
 /* Caller frees.  NULL on allocation failure. */

@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 mkdir -p build && rm -rf "$B" && mkdir -p "$B/run1" "$B/run2" || exit 1
 $CC -std=c11 -Wall -Wextra -Werror -g -Isrc tests/unit/pdf_finish_test.c \
-    src/render/pdf_finish.c src/render/pdf_content.c src/render/pdf_docinfo.c src/util/text.c src/util/diag.c \
+    src/render/pdf_finish.c src/render/pdf_pdfa.c src/render/pdf_content.c src/render/pdf_docinfo.c src/util/text.c src/util/diag.c \
     $(pkg-config --cflags --libs libqpdf cairo-pdf cairo fontconfig) -o build/pdf_finish_test || exit 1
 
 run=""
