@@ -501,7 +501,10 @@ static bool render_docs(kk_arc_package *p, const kk_archive_opts *opts, kk_diag 
         kk_sys_error(diag, NULL, "out of memory");
     for (size_t i = 0; ok && i < p->ndocs; i++) {
         const kk_doc *d = p->docs[i].doc;
-        ok = kk_render_document(r, p->docs[i].src, diag);
+        /* a newsletter is archived as its definition (source representation);
+         * its digest is a communication, not a record of the meeting */
+        if (d->kind != KK_NEWSLETTER)
+            ok = kk_render_document(r, p->docs[i].src, diag);
         char rel[512];
         /* the renderer writes the canonical XML beside the PDF; the package
          * keeps it with the source instead */
