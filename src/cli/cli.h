@@ -15,6 +15,8 @@ int kk_cmd_check(int argc, char **argv);
 int kk_cmd_xml(int argc, char **argv);
 int kk_cmd_schema(int argc, char **argv);
 int kk_cmd_build(int argc, char **argv);
+int kk_cmd_sign(int argc, char **argv);
+int kk_cmd_verify(int argc, char **argv);
 
 /* A document file found under a command-line PATH, with the folder its
  * attachments must stay inside. */

@@ -26,6 +26,7 @@ static const command commands[] = {
     { "xml", kk_cmd_xml },
     { "schema", kk_cmd_schema },
     { "build", kk_cmd_build },
+    { "sign", kk_cmd_sign }, { "verify", kk_cmd_verify },
 };
 
 void kk_usage(FILE *out, const char *name)
