@@ -63,8 +63,11 @@ void kk_cms_verify_detached(const unsigned char *der, size_t der_len, const unsi
     BIO *in = BIO_new_mem_buf(data, (int)len);
     r->digest_ok = in && CMS_verify(cms, NULL, NULL, in, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
     BIO_free(in);
-    if (!r->digest_ok)
-        set_error(r, "Digest Mismatch or bad signature value");
+    if (!r->digest_ok) {
+        bool mismatch = ERR_GET_REASON(ERR_peek_last_error()) == CMS_R_CONTENT_VERIFY_ERROR;
+        ERR_clear_error();
+        set_error(r, mismatch ? "Digest Mismatch: the signed bytes were changed" : "the signature value does not verify");
+    }
     STACK_OF(X509) *signers = CMS_get0_signers(cms);
     if (signers && sk_X509_num(signers) > 0)
         r->signer = kk_sign_subject(sk_X509_value(signers, 0));

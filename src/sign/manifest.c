@@ -137,13 +137,13 @@ bool kk_sign_manifest(const char *package_dir, const kk_sign_key_opts *keyopts, 
         free(text);
         return false;
     }
-    const unsigned flags = CMS_DETACHED | CMS_PARTIAL | CMS_NOSMIMECAP;
+    /* Streaming: SMIME_write_CMS computes the digest while it copies the
+     * canonical (CRLF) text into the first MIME part. */
+    const unsigned flags = CMS_DETACHED | CMS_PARTIAL | CMS_STREAM | CMS_NOSMIMECAP | CMS_CADES;
     BIO *in = BIO_new_mem_buf(text, (int)strlen(text));
-    BIO *in2 = BIO_new_mem_buf(text, (int)strlen(text));
     BIO *out = BIO_new(BIO_s_mem());
-    CMS_ContentInfo *cms = in && in2 && out ? CMS_sign(NULL, NULL, k.chain, NULL, flags) : NULL;
-    bool ok = cms && CMS_add1_signer(cms, k.cert, k.key, EVP_sha256(), flags) && CMS_final(cms, in, NULL, flags) == 1
-              && SMIME_write_CMS(out, cms, in2, CMS_DETACHED) == 1;
+    CMS_ContentInfo *cms = in && out ? CMS_sign(NULL, NULL, k.chain, NULL, flags) : NULL;
+    bool ok = cms && CMS_add1_signer(cms, k.cert, k.key, EVP_sha256(), flags) && SMIME_write_CMS(out, cms, in, flags) == 1;
     if (!ok) {
         kk_sys_error(diag, package_dir, "cannot sign the manifest: %s", kk_sign_ssl_error());
     } else {
@@ -155,7 +155,6 @@ bool kk_sign_manifest(const char *package_dir, const kk_sign_key_opts *keyopts, 
     }
     CMS_ContentInfo_free(cms);
     BIO_free(in);
-    BIO_free(in2);
     BIO_free(out);
     kk_sign_keys_free(&k);
     free(text);
