@@ -127,7 +127,8 @@ bool kk_sign_manifest(const char *package_dir, const kk_sign_key_opts *keyopts, 
         names_free(&files);
         return false;
     }
-    qsort(files.v, files.n, sizeof *files.v, cmp_str);
+    if (files.n > 1)
+        qsort(files.v, files.n, sizeof *files.v, cmp_str);
     char *text = manifest_text(package_dir, &files, diag);
     names_free(&files);
     if (!text)
@@ -205,9 +206,10 @@ static bool check_lines(const char *dir, const char *sigpath, char *text, size_t
         (*count)++;
     }
     if (walk(dir, "", 0, &present, diag)) {
-        qsort(listed.v, listed.n, sizeof *listed.v, cmp_str);
+        if (listed.n > 1)
+            qsort(listed.v, listed.n, sizeof *listed.v, cmp_str);
         for (size_t i = 0; i < present.n; i++)
-            if (!bsearch(&present.v[i], listed.v, listed.n, sizeof *listed.v, cmp_str)) {
+            if (!listed.n || !bsearch(&present.v[i], listed.v, listed.n, sizeof *listed.v, cmp_str)) {
                 kk_error(diag, dir, 0, 0, "%s was added after signing (not in the signed manifest)", present.v[i]);
                 ok = false;
             }

@@ -193,7 +193,8 @@ bool kk_sign_verify_pdf_ca(const char *path, const char *ca_file, kk_diag *diag)
     walk_fields(q, qpdf_oh_get_key_if_dict(q, qpdf_oh_get_key_if_dict(q, qpdf_get_root(q), "/AcroForm"), "/Fields"), "",
                 false, 0, &all);
     qpdf_cleanup(&q);
-    qsort(all.v, all.n, sizeof *all.v, by_end);
+    if (all.n > 1)
+        qsort(all.v, all.n, sizeof *all.v, by_end);
     size_t ends[256];
     size_t nrev = revision_ends(data, len, ends, 256);
     size_t last_end = nrev ? ends[nrev - 1] : len;
