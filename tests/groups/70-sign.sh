@@ -211,3 +211,8 @@ else
     fail "manifest: driver does not build" "$(cat "$S/cc.err")"
 fi
 fi
+for cmd in sign verify; do
+    if kk $cmd --help > "$TMP/out" 2>&1 && grep -q "usage: kokous $cmd" "$TMP/out"; then pass "cli: $cmd --help"; else fail "cli: $cmd --help"; fi
+done
+kk sign > /dev/null 2>&1; [ $? -eq 2 ] && pass "cli: sign without arguments is a usage error" || fail "cli: sign without arguments"
+kk verify > /dev/null 2>&1; [ $? -eq 2 ] && pass "cli: verify without arguments is a usage error" || fail "cli: verify without arguments"
