@@ -17,6 +17,7 @@ int kk_cmd_schema(int argc, char **argv);
 int kk_cmd_build(int argc, char **argv);
 int kk_cmd_digest(int argc, char **argv);
 int kk_cmd_archive(int argc, char **argv);
+int kk_cmd_sign(int argc, char **argv);
 int kk_cmd_verify(int argc, char **argv);
 
 /* A document file found under a command-line PATH, with the folder its

@@ -28,6 +28,7 @@ static const command commands[] = {
     { "build", kk_cmd_build },
     { "digest", kk_cmd_digest },
     { "archive", kk_cmd_archive }, { "verify", kk_cmd_verify },
+    { "sign", kk_cmd_sign },
 };
 
 void kk_usage(FILE *out, const char *name)

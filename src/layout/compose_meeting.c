@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "layout/compose_int.h"
 #include "util/text.h"
+#include "util/xml.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -341,7 +342,8 @@ void kk_c_items(cctx *c, int only_section)
 
 /* ---- signatures, verification, appeals ---- */
 
-static void signature_table(cctx *c, const char *const *names, const char *const *roles, size_t n)
+static void signature_table(cctx *c, const char *const *names, const char *const *roles,
+                            const char *const *notes, size_t n)
 {
     const double widths[] = { 0.5, 0.5 };
     kk_text_style cell = c->body;
@@ -352,34 +354,86 @@ static void signature_table(cctx *c, const char *const *names, const char *const
             return;
         kk_table_set_rules(t, KK_RULES_NONE);
         const char *row[2] = { NULL, NULL };
-        for (size_t j = 0; j < 2 && i + j < n; j++)
-            row[j] = kk_c_keep(c, g_strdup_printf("\n\n____________________________\n%s\n%s",
-                                                  kk_c_plain(c, names[i + j]), kk_c_plain(c, roles[i + j])));
+        for (size_t j = 0; j < 2 && i + j < n; j++) {
+            const char *note = notes ? notes[i + j] : NULL;
+            row[j] = kk_c_keep(c, g_strdup_printf("\n\n____________________________\n%s\n%s%s%s%s",
+                                                  kk_c_plain(c, names[i + j]), kk_c_plain(c, roles[i + j]),
+                                                  note ? "\n<small>" : "", note ? note : "", note ? "</small>" : ""));
+        }
         kk_table_row(t, false, row);
         kk_flow_table_end(c->flow, t);
     }
 }
 
+/* A role inside a sentence: the caption label with a small first letter,
+ * or the free text as written. */
+static const char *role_in_sentence(cctx *c, const char *role)
+{
+    const char *label = !strcmp(role, "checker") ? kk_c_label(c, "signature_checker")
+                        : !strcmp(role, "chair") || !strcmp(role, "secretary") ? kk_c_role(c, role, true) : NULL;
+    if (!label)
+        return role;
+    gunichar first = g_utf8_get_char(label);
+    char lower[8] = { 0 };
+    g_unichar_to_utf8(g_unichar_tolower(first), lower);
+    return kk_c_keep(c, g_strconcat(lower, g_utf8_next_char(label), NULL));
+}
+
+/* "Sähköisesti allekirjoittanut NAME, ROLE, 21.6.2017 14.05" (markup) for
+ * a signature with `signed` (YYYY-MM-DDTHH:MM, checked by the schema);
+ * NULL without one. */
+static const char *signed_note(cctx *c, const xmlNode *sig)
+{
+    const char *when = kk_child_text(sig, "signed"), *name = kk_child_text(sig, "name");
+    const char *role = kk_child_text(sig, "role");
+    int y, mo, dd, h, mi;
+    if (!when || !name || !role || sscanf(when, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &dd, &h, &mi) != 5)
+        return NULL;
+    const char *keys[] = { "name", "role", "date", "time" };
+    const char *values[] = { name, role_in_sentence(c, role), kk_c_date(c, (kk_date){ y, mo, dd }, false),
+                             kk_c_keep(c, kk_locale_time(c->loc, h, mi)) };
+    if (!values[2] || !values[3])
+        return NULL;
+    return kk_c_plain(c, kk_c_format(c, "signed_electronically", keys, values, 4));
+}
+
 void kk_c_signatures(cctx *c, bool excerpt)
 {
     const kk_doc *d = c->doc;
-    size_t n = d->nsignatures;
-    const char **names = calloc(n + 2, sizeof *names), **roles = calloc(n + 2, sizeof *roles);
-    if (!names || !roles) {
+    size_t n = d->nsignatures, m = d->minute_checkers.n;
+    size_t cap = (n > m ? n : m) + 1;
+    const char **names = calloc(cap, sizeof *names), **roles = calloc(cap, sizeof *roles);
+    const char **notes = calloc(cap, sizeof *notes);
+    /* The notes come from the XML: the model keeps only name and role.
+     * Checkers who signed are listed in `signatures` with role checker;
+     * their note goes under their name in the verification block. */
+    const xmlNode **sig_el = calloc(n + 1, sizeof *sig_el);
+    size_t nsig = 0;
+    xmlNodePtr list = kk_child(xmlDocGetRootElement(kk_source_doc(d->src)), "signatures");
+    KK_FOR_CHILDREN(el, list, "signature")
+        if (sig_el && nsig < n)
+            sig_el[nsig++] = el;
+    if (!names || !roles || !notes || !sig_el) {
         free(names);
         free(roles);
+        free(notes);
+        free(sig_el);
         c->ok = false;
         return;
     }
+    size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        names[i] = d->signatures[i].name;
-        roles[i] = kk_c_role(c, d->signatures[i].role, true);
+        if (d->signatures[i].role && !strcmp(d->signatures[i].role, "checker") && m)
+            continue;
+        names[k] = d->signatures[i].name;
+        roles[k] = kk_c_role(c, d->signatures[i].role, true);
+        notes[k++] = i < nsig && !excerpt ? signed_note(c, sig_el[i]) : NULL;
     }
     kk_flow_keep_begin(c->flow);
     kk_flow_heading(c->flow, 2, &c->h2, kk_c_plain(c, kk_c_label(c, "signatures")), kk_c_label(c, "signatures"), "signatures");
-    signature_table(c, names, roles, n);
+    signature_table(c, names, roles, notes, k);
     kk_flow_keep_end(c->flow);
-    if (!excerpt && d->minute_checkers.n) {
+    if (!excerpt && m) {
         kk_flow_keep_begin(c->flow);
         kk_flow_heading(c->flow, 2, &c->h2, kk_c_plain(c, kk_c_label(c, "verification")), kk_c_label(c, "verification"), "verification");
         kk_buf b = { 0 };
@@ -389,11 +443,16 @@ void kk_c_signatures(cctx *c, bool excerpt)
         char *s = kk_buf_take(&b);
         kk_c_paragraph(c, &c->text, kk_c_plain(c, s ? s : ""));
         free(s);
-        for (size_t i = 0; i < d->minute_checkers.n && i < n + 2; i++) {
+        for (size_t i = 0; i < m; i++) {
             names[i] = d->minute_checkers.v[i];
             roles[i] = kk_c_label(c, "signature_checker");
+            notes[i] = NULL;
+            for (size_t j = 0; j < nsig; j++)
+                if (d->signatures[j].role && !strcmp(d->signatures[j].role, "checker") && d->signatures[j].name
+                    && !strcmp(d->signatures[j].name, names[i]))
+                    notes[i] = signed_note(c, sig_el[j]);
         }
-        signature_table(c, names, roles, d->minute_checkers.n < n + 2 ? d->minute_checkers.n : n + 2);
+        signature_table(c, names, roles, notes, m);
         kk_flow_keep_end(c->flow);
     }
     if (!excerpt && d->display_from.y) {
@@ -412,11 +471,13 @@ void kk_c_signatures(cctx *c, bool excerpt)
                 secretary = d->signatures[i].name;
         const char *one_name[] = { secretary ? secretary : "" };
         const char *one_role[] = { kk_c_role(c, "secretary", true) };
-        signature_table(c, one_name, one_role, 1);
+        signature_table(c, one_name, one_role, NULL, 1);
         kk_flow_keep_end(c->flow);
     }
     free(names);
     free(roles);
+    free(notes);
+    free(sig_el);
 }
 
 void kk_c_appeals(cctx *c, int only_section)
