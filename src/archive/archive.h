@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "load/load.h"
+#include "sign/sign.h"
 #include "util/diag.h"
 
 typedef struct kk_archive_opts {
@@ -46,6 +47,7 @@ typedef struct kk_archive_opts {
     int pdfa_part;            /* 1 or 2 (0 means 2) */
     bool tar;                 /* write OUT/<id>.tar instead of a folder */
     const char *styles_dir;   /* --styles, may be NULL */
+    const kk_sign_key_opts *sign;  /* --sign: sign the manifest (signature.sig); NULL = no */
 } kk_archive_opts;
 
 /* Package the validated documents `srcs` (borrowed; at least one).  Returns

@@ -656,6 +656,8 @@ char *kk_archive_build(kk_source *const *srcs, size_t n, const kk_archive_opts *
         ok = false;
     }
     ok = ok && fill_package(&p, opts, diag);
+    /* the signed manifest covers every file, so it is made last */
+    ok = ok && (!opts->sign || kk_sign_manifest(p.dir, opts->sign, diag));
     if (ok) {
         char target_name[200];
         snprintf(target_name, sizeof target_name, "%s%s", p.id, opts->tar ? ".tar" : "");

@@ -9,7 +9,8 @@
 #include <string.h>
 
 /* Usage errors print one line and return 2; NULL paths on allocation failure. */
-static int parse_args(int argc, char **argv, kk_archive_opts *o, char **paths, int *npaths, bool *quiet)
+static int parse_args(int argc, char **argv, kk_archive_opts *o, kk_sign_key_opts *keys, bool *sign,
+                      char **paths, int *npaths, bool *quiet)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -28,6 +29,21 @@ static int parse_args(int argc, char **argv, kk_archive_opts *o, char **paths, i
             o->pdfa_part = argv[++i][0] - '0';
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             *quiet = true;
+        } else if (!strcmp(a, "--sign")) {
+            *sign = true;
+        } else if (!strcmp(a, "--key") && i + 1 < argc) {
+            keys->key = argv[++i];
+        } else if (!strcmp(a, "--cert") && i + 1 < argc) {
+            keys->cert = argv[++i];
+        } else if (!strcmp(a, "--chain") && i + 1 < argc) {
+            keys->chain = argv[++i];
+        } else if (!strcmp(a, "--password-file") && i + 1 < argc) {
+            keys->password_file = argv[++i];
+        } else if (!strcmp(a, "--password-env") && i + 1 < argc) {
+            keys->password_env = argv[++i];
+        } else if (!strcmp(a, "--password")) {
+            fprintf(stderr, "kokous archive: a password is never given on the command line (others can read it there): use --password-file or --password-env\n");
+            return 2;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "kokous archive: unknown or incomplete option '%s'; see 'kokous archive --help'\n", a);
             return 2;
@@ -39,18 +55,25 @@ static int parse_args(int argc, char **argv, kk_archive_opts *o, char **paths, i
         fprintf(stderr, "kokous archive: give PATH... and -o OUT; see 'kokous archive --help'\n");
         return 2;
     }
+    if (*sign != (keys->key != NULL)) {
+        fprintf(stderr, "kokous archive: --sign needs --key KEY (and --cert CERT unless the key is PKCS#12)\n");
+        return 2;
+    }
+    if (*sign)
+        o->sign = keys;
     return -1;
 }
 
 int kk_cmd_archive(int argc, char **argv)
 {
     kk_archive_opts opts = { 0 };
-    bool quiet = false;
+    kk_sign_key_opts keys = { 0 };
+    bool quiet = false, sign = false;
     int npaths = 0;
     char **paths = calloc((size_t)argc, sizeof *paths);
     if (!paths)
         return 3;
-    int rc = parse_args(argc, argv, &opts, paths, &npaths, &quiet);
+    int rc = parse_args(argc, argv, &opts, &keys, &sign, paths, &npaths, &quiet);
     if (rc >= 0) {
         free(paths);
         return rc;
