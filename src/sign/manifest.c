@@ -40,7 +40,11 @@ static int cmp_str(const void *a, const void *b)
 static bool walk(const char *root, const char *rel, int depth, names *out, kk_diag *diag)
 {
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
+    int len = snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
+    if (len < 0 || (size_t)len >= sizeof dir) {
+        kk_sys_error(diag, root, "a path in the package is too long");
+        return false;
+    }
     DIR *d = opendir(dir);
     if (!d) {
         kk_sys_error(diag, dir, "cannot read the folder: %s", strerror(errno));
@@ -51,9 +55,14 @@ static bool walk(const char *root, const char *rel, int depth, names *out, kk_di
     while (ok && (e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        char relp[4096], full[4096 + 256];
-        snprintf(relp, sizeof relp, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-        snprintf(full, sizeof full, "%s/%s", root, relp);
+        char relp[4096], full[8192 + 2];
+        int a = snprintf(relp, sizeof relp, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+        int b = a < 0 || (size_t)a >= sizeof relp ? -1 : snprintf(full, sizeof full, "%s/%s", root, relp);
+        if (b < 0 || (size_t)b >= sizeof full) {
+            kk_sys_error(diag, root, "a path in the package is too long");
+            ok = false;
+            break;
+        }
         if (!*rel && !strcmp(e->d_name, KK_SIGN_MANIFEST_FILE))
             continue;
         struct stat st;

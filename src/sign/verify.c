@@ -70,7 +70,9 @@ static void walk_fields(qpdf_data q, qpdf_oh arr, const char *prefix, bool sig_i
             continue;
         char *t = dup_text(q, f, "/T");
         char name[512];
-        snprintf(name, sizeof name, "%s%s%s", prefix, *prefix && t ? "." : "", t ? t : "");
+        int w = snprintf(name, sizeof name, "%s%s%s", prefix, *prefix && t ? "." : "", t ? t : "");
+        if (w < 0 || (size_t)w >= sizeof name)
+            memcpy(name + sizeof name - 4, "...", 4);   /* a display name: shortened, said so */
         free(t);
         qpdf_oh ft = qpdf_oh_get_key(q, f, "/FT");
         bool is_sig = qpdf_oh_is_null(q, ft) ? sig_inherited : qpdf_oh_is_name_and_equals(q, ft, "/Sig");
@@ -202,7 +204,7 @@ bool kk_sign_verify_pdf_ca(const char *path, const char *ca_file, kk_diag *diag)
     printf("%s: %zu signature%s, %zu revision%s\n", path, all.n, all.n == 1 ? "" : "s", nrev, nrev == 1 ? "" : "s");
     for (size_t i = 0; i < all.n; i++) {
         const sig *s = &all.v[i];
-        char why[200] = "";
+        char why[512] = "";
         bool ok = gap_ok(s, data, len, why, sizeof why);
         size_t end = ok ? (size_t)sig_end(s) : 0, rev = 0;
         for (size_t r = 0; ok && r < nrev; r++)
