@@ -35,6 +35,8 @@ struct kk_renderer {
 
 size_t kk_renderer_excerpts(const kk_renderer *r) { return r->excerpts; }
 
+void kk_renderer_set_out_dir(kk_renderer *r, const char *dir) { r->opts.out_dir = dir; }
+
 kk_renderer *kk_renderer_new(const kk_render_opts *opts)
 {
     kk_renderer *r = calloc(1, sizeof *r);
