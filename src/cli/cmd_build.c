@@ -143,26 +143,32 @@ static void worker_fini(void *state)
 static int by_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* What the document was made from besides its YAML (see stamp.h), one per
- * line, sorted.  Caller frees. */
-static char *document_deps(const kk_input *in, const kk_style *st, const char *style_name)
+ * line, sorted.  Attachments count by their existence: that is all the
+ * validator looks at.  Caller frees. */
+static char *document_deps(const kk_input *in, const kk_doc *doc, const kk_style *st, const char *style_name)
 {
-    char *lines[10];
-    size_t n = 0;
-    lines[n++] = g_strdup_printf("root %s", in->root);
-    lines[n++] = g_strdup_printf("style %s", style_name);
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(lines, g_strdup_printf("root %s", in->root));
+    g_ptr_array_add(lines, g_strdup_printf("style %s", style_name));
     if (st->logo_path)
-        lines[n++] = g_strdup_printf("logo %s", st->logo_path);
+        g_ptr_array_add(lines, g_strdup_printf("logo %s", st->logo_path));
     const kk_font *fonts[] = { &st->body, &st->heading, &st->title, &st->header, &st->small };
     for (size_t i = 0; i < 5; i++)
-        lines[n++] = g_strdup_printf("font %s", fonts[i]->family ? fonts[i]->family : "Sans");
-    qsort(lines, n, sizeof *lines, by_str);
+        g_ptr_array_add(lines, g_strdup_printf("font %s", fonts[i]->family ? fonts[i]->family : "Sans"));
+    const char *slash = strrchr(in->path, '/');
+    int dirlen = slash ? (int)(slash - in->path) + 1 : 0;
+    for (size_t i = 0; i < doc->nitems; i++)
+        for (size_t k = 0; k < doc->items[i].nattachments; k++)
+            if (doc->items[i].attachments[k].file)
+                g_ptr_array_add(lines, g_strdup_printf("exists %.*s%s", dirlen, in->path, doc->items[i].attachments[k].file));
+    g_ptr_array_sort(lines, by_str);
     GString *s = g_string_new(NULL);
-    for (size_t i = 0; i < n; i++) {
-        if (!i || strcmp(lines[i], lines[i - 1]))
-            g_string_append_printf(s, "%s\n", lines[i]);
+    for (guint i = 0; i < lines->len; i++) {
+        const char *l = g_ptr_array_index(lines, i);
+        if (!strchr(l, '\n') && (!i || strcmp(l, g_ptr_array_index(lines, i - 1))))
+            g_string_append_printf(s, "%s\n", l);
     }
-    for (size_t i = 0; i < n; i++)
-        g_free(lines[i]);
+    g_ptr_array_free(lines, TRUE);
     char *out = strdup(s->str);
     g_string_free(s, TRUE);
     return out;
@@ -238,7 +244,7 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
         r.id_col = p.col;
         const char *style_name = kk_child_text(root, "style");
         const kk_style *st = kk_resources_document_style(w->res, src, d);
-        deps = st ? document_deps(in, st, style_name ? style_name : "default") : NULL;
+        deps = st ? document_deps(in, doc, st, style_name ? style_name : "default") : NULL;
         if (!deps || !kk_deps_env(w->deps, deps, env))
             env[0] = '\0';
     }

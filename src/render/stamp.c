@@ -493,6 +493,10 @@ static const char *resolve(kk_deps *d, const char *dep)
         file_value(&v, dep + 5, dep + 5, NULL, 0);
     else if (!strncmp(dep, "font ", 5))
         font_value(d, &v, dep + 5);
+    else if (!strncmp(dep, "exists ", 7))
+        cat(&v, "%s%s", exists(dep + 7) ? "yes" : "no", "");
+    else if (!strncmp(dep, "root ", 5))
+        cat(&v, "%s%s", "", "");
     else
         cat(&v, "%s%s", "unknown", "");
     cached *n = v ? realloc(d->v, (d->n + 1) * sizeof *n) : NULL;
