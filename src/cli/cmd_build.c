@@ -596,6 +596,11 @@ static void run(build *b, int jobs, bool force, const char *stamp_file, bool qui
         remove_stage(b->stage);
     if (b->stamp_dirty)
         kk_stamp_save(b->stamp, stamp_file, b->diag);
+    /* The parent's own fontconfig (stamp checks, the copy the workers
+     * inherited) is released when no renderer ran in this process; one that
+     * did keeps it, as a single-process build always has. */
+    if (!b->ntodo || (jobs > 1 && b->ntodo > 1))
+        FcFini();
 }
 
 int kk_cmd_build(int argc, char **argv)
