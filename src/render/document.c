@@ -38,6 +38,8 @@ size_t kk_renderer_excerpts(const kk_renderer *r) { return r->excerpts; }
 kk_resources *kk_renderer_resources(kk_renderer *r) { return r->res; }
 const char *kk_renderer_out_dir(const kk_renderer *r) { return r->opts.out_dir; }
 
+void kk_renderer_set_out_dir(kk_renderer *r, const char *dir) { r->opts.out_dir = dir; }
+
 kk_renderer *kk_renderer_new(const kk_render_opts *opts)
 {
     kk_renderer *r = calloc(1, sizeof *r);

@@ -1,0 +1,272 @@
+/* batch.c — worker processes with results in job order (see batch.h). */
+#define _GNU_SOURCE
+#include "render/batch.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+bool kk_bytes_put(kk_bytes *b, const void *data, size_t len)
+{
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + len)
+            cap *= 2;
+        unsigned char *d = realloc(b->data, cap);
+        if (!d)
+            return false;
+        b->data = d;
+        b->cap = cap;
+    }
+    if (len)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+    return true;
+}
+
+void kk_bytes_free(kk_bytes *b)
+{
+    free(b->data);
+    *b = (kk_bytes){ 0 };
+}
+
+int kk_batch_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static bool write_all(int fd, const void *p, size_t len)
+{
+    const unsigned char *c = p;
+    while (len) {
+        ssize_t w = write(fd, c, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        c += w;
+        len -= (size_t)w;
+    }
+    return true;
+}
+
+static bool read_all(int fd, void *p, size_t len)
+{
+    unsigned char *c = p;
+    while (len) {
+        ssize_t r = read(fd, c, len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        c += r;
+        len -= (size_t)r;
+    }
+    return true;
+}
+
+typedef struct worker {
+    pid_t pid;          /* 0 = slot free */
+    int task_fd;        /* parent writes job numbers */
+    int res_fd;         /* parent reads results */
+    size_t job;         /* the job it runs */
+    size_t count;       /* jobs done */
+} worker;
+
+/* Never returns. */
+static void worker_main(int task_fd, int res_fd, const kk_batch_ops *ops)
+{
+    void *state = ops->init ? ops->init(ops->ctx) : NULL;
+    kk_bytes out = { 0 };
+    uint64_t job;
+    while (read_all(task_fd, &job, sizeof job)) {
+        out.len = 0;
+        ops->work(state, (size_t)job, &out);
+        uint64_t len = out.len;
+        if (!write_all(res_fd, &len, sizeof len) || !write_all(res_fd, out.data, out.len))
+            break;
+    }
+    kk_bytes_free(&out);
+    if (ops->fini)
+        ops->fini(state);
+    /* _exit: the parent's stdio buffers and atexit handlers are not ours */
+    _exit(0);
+}
+
+static bool spawn(worker *w, worker *all, int nall, const kk_batch_ops *ops)
+{
+    int task[2], res[2];
+    if (pipe(task) != 0)
+        return false;
+    if (pipe(res) != 0) {
+        close(task[0]);
+        close(task[1]);
+        return false;
+    }
+    fflush(NULL);   /* or the child would print the parent's buffered output again */
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(task[0]); close(task[1]); close(res[0]); close(res[1]);
+        return false;
+    }
+    if (pid == 0) {
+        close(task[1]);
+        close(res[0]);
+        /* a sibling's task pipe held open here would keep it from ever
+         * seeing end-of-file when the parent lets it go */
+        for (int i = 0; i < nall; i++)
+            if (all[i].pid > 0 && &all[i] != w) {
+                close(all[i].task_fd);
+                close(all[i].res_fd);
+            }
+        worker_main(task[0], res[1], ops);
+    }
+    close(task[0]);
+    close(res[1]);
+    *w = (worker){ .pid = pid, .task_fd = task[1], .res_fd = res[0] };
+    return true;
+}
+
+static void retire(worker *w)
+{
+    if (w->task_fd >= 0)
+        close(w->task_fd);
+    close(w->res_fd);
+    int status;
+    while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    w->pid = 0;
+}
+
+static bool give(worker *w, size_t job)
+{
+    uint64_t j = job;
+    w->job = job;
+    return write_all(w->task_fd, &j, sizeof j);
+}
+
+enum { WAITING, RUNNING, READY, DIED };
+
+static bool run_inline(size_t n, const kk_batch_ops *ops)
+{
+    void *state = ops->init ? ops->init(ops->ctx) : NULL;
+    kk_bytes out = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        out.len = 0;
+        ops->work(state, i, &out);
+        ops->done(ops->ctx, i, out.data ? out.data : (const unsigned char *)"", out.len);
+    }
+    kk_bytes_free(&out);
+    if (ops->fini)
+        ops->fini(state);
+    return true;
+}
+
+bool kk_batch_run(size_t n, int jobs, const kk_batch_ops *ops)
+{
+    if (jobs <= 1 || n <= 1)
+        return run_inline(n, ops);
+    if ((size_t)jobs > n)
+        jobs = (int)n;
+    /* a worker that died leaves a pipe that would kill the parent on write */
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    sigaction(SIGPIPE, &ign, &old);
+
+    worker *w = calloc((size_t)jobs, sizeof *w);
+    unsigned char *state = calloc(n, 1);
+    unsigned char **res = calloc(n, sizeof *res);
+    size_t *len = calloc(n, sizeof *len);
+    struct pollfd *pfd = calloc((size_t)jobs, sizeof *pfd);
+    int *slot = calloc((size_t)jobs, sizeof *slot);
+    bool ok = w && state && res && len && pfd && slot;
+    size_t next = 0, delivered = 0;
+    while (ok && delivered < n) {
+        /* keep `jobs` workers busy while there is work */
+        int alive = 0;
+        for (int k = 0; k < jobs; k++) {
+            if (!w[k].pid && next < n) {
+                if (!spawn(&w[k], w, jobs, ops))
+                    continue;
+                if (!give(&w[k], next)) {
+                    retire(&w[k]);
+                    continue;
+                }
+                state[next++] = RUNNING;
+            }
+            alive += w[k].pid > 0;
+        }
+        if (!alive) {
+            ok = false;   /* cannot fork at all */
+            break;
+        }
+        int np = 0;
+        for (int k = 0; k < jobs; k++)
+            if (w[k].pid > 0) {
+                pfd[np] = (struct pollfd){ .fd = w[k].res_fd, .events = POLLIN };
+                slot[np++] = k;
+            }
+        if (poll(pfd, (nfds_t)np, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            ok = false;
+            break;
+        }
+        for (int p = 0; p < np; p++) {
+            if (!(pfd[p].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            worker *wk = &w[slot[p]];
+            size_t job = wk->job;
+            uint64_t l;
+            unsigned char *blob = NULL;
+            bool got = read_all(wk->res_fd, &l, sizeof l) && l < ((uint64_t)1 << 32)
+                       && (blob = malloc(l ? (size_t)l : 1)) && read_all(wk->res_fd, blob, (size_t)l);
+            if (!got) {
+                free(blob);
+                state[job] = DIED;
+                retire(wk);
+                continue;
+            }
+            res[job] = blob;
+            len[job] = (size_t)l;
+            state[job] = READY;
+            wk->count++;
+            if (next < n && !(ops->recycle_after && wk->count >= ops->recycle_after) && give(wk, next)) {
+                state[next++] = RUNNING;
+            } else {
+                close(wk->task_fd);   /* end of file: the worker finishes and exits */
+                wk->task_fd = -1;
+                retire(wk);
+            }
+        }
+        while (delivered < n && (state[delivered] == READY || state[delivered] == DIED)) {
+            ops->done(ops->ctx, delivered, res[delivered], len[delivered]);
+            free(res[delivered]);
+            res[delivered] = NULL;
+            delivered++;
+        }
+    }
+    for (int k = 0; w && k < jobs; k++)
+        if (w[k].pid > 0)
+            retire(&w[k]);
+    for (size_t i = 0; res && i < n; i++)
+        free(res[i]);
+    free(w);
+    free(state);
+    free(res);
+    free(len);
+    free(pfd);
+    free(slot);
+    sigaction(SIGPIPE, &old, NULL);
+    return ok;
+}
