@@ -159,6 +159,12 @@ typedef void (*kk_decorate_fn)(cairo_t *cr, int page, int pages,
 bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorate,
                         void *user, int *pages, kk_diag *diag);
 
+/* The same into memory: *data (caller frees) and *len get the PDF.  Saves
+ * the file system round trip when the PDF is finished right away. */
+bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
+                               kk_decorate_fn decorate, void *user, int *pages,
+                               kk_diag *diag);
+
 /* Paginates without drawing; returns the page count, 0 on error. */
 int kk_flow_paginate(kk_flow *f);
 

@@ -228,16 +228,12 @@ static void start_page(rstate *r, int page, kk_decorate_fn decorate, void *user)
     }
 }
 
-bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorate,
-                        void *user, int *pages, kk_diag *diag)
+/* Draw every page onto `s` (a PDF surface) and finish it. */
+static bool render_to(kk_flow *f, cairo_surface_t *s, const char *name, kk_decorate_fn decorate,
+                      void *user, int *pages, kk_diag *diag)
 {
-    if (!diag)
-        diag = f->diag;
-    if (!kk_flow_paginate(f))
-        return false;
-    cairo_surface_t *s = cairo_pdf_surface_create(out_path, f->g.width, f->g.height);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        kk_sys_error(diag, out_path, "cannot write the PDF: %s",
+        kk_sys_error(diag, name, "cannot write the PDF: %s",
                      cairo_status_to_string(cairo_surface_status(s)));
         cairo_surface_destroy(s);
         return false;
@@ -288,10 +284,64 @@ bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorat
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     if (st != CAIRO_STATUS_SUCCESS) {
-        kk_sys_error(diag, out_path, "cannot write the PDF: %s", cairo_status_to_string(st));
+        kk_sys_error(diag, name, "cannot write the PDF: %s", cairo_status_to_string(st));
         return false;
     }
     if (pages)
         *pages = f->pages;
+    return true;
+}
+
+bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorate,
+                        void *user, int *pages, kk_diag *diag)
+{
+    if (!diag)
+        diag = f->diag;
+    if (!kk_flow_paginate(f))
+        return false;
+    cairo_surface_t *s = cairo_pdf_surface_create(out_path, f->g.width, f->g.height);
+    return render_to(f, s, out_path, decorate, user, pages, diag);
+}
+
+typedef struct membuf { unsigned char *p; size_t len, cap; bool oom; } membuf;
+
+static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int n)
+{
+    membuf *m = closure;
+    if (m->len + n > m->cap) {
+        size_t cap = m->cap ? m->cap : 65536;
+        while (cap < m->len + n)
+            cap *= 2;
+        unsigned char *p = realloc(m->p, cap);
+        if (!p) {
+            m->oom = true;
+            return CAIRO_STATUS_WRITE_ERROR;
+        }
+        m->p = p;
+        m->cap = cap;
+    }
+    memcpy(m->p + m->len, data, n);
+    m->len += n;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
+                               kk_decorate_fn decorate, void *user, int *pages,
+                               kk_diag *diag)
+{
+    if (!diag)
+        diag = f->diag;
+    *data = NULL;
+    *len = 0;
+    if (!kk_flow_paginate(f))
+        return false;
+    membuf m = { 0 };
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(mem_write, &m, f->g.width, f->g.height);
+    if (!render_to(f, s, f->title ? f->title : "PDF", decorate, user, pages, diag) || m.oom) {
+        free(m.p);
+        return false;
+    }
+    *data = m.p;
+    *len = m.len;
     return true;
 }

@@ -137,22 +137,19 @@ bool kk_render_pdf_file(kk_renderer *r, const kk_doc *doc, const kk_style *style
     char iso[32];
     iso_date(created, iso, sizeof iso);
     const char *org = doc->organization ? doc->organization : kk_text3_get(&style->organization, doc->language);
-    char *tmp = ok ? kk_temp_beside(path, diag) : NULL;
-    ok = ok && tmp;
+    unsigned char *pdf = NULL;
+    size_t len = 0;
     if (ok) {
         kk_flow_set_metadata(flow, kk_composition_title(comp), org, iso);
-        ok = kk_flow_render_pdf(flow, tmp, kk_compose_decorate, comp, NULL, diag);
+        ok = kk_flow_render_pdf_memory(flow, &pdf, &len, kk_compose_decorate, comp, NULL, diag);
     }
     if (ok) {
         kk_pdf_meta meta = { .title = kk_composition_title(comp), .author = org,
                              .subject = doc->body, .creator = "kokous " KK_VERSION,
                              .lang = doc->language, .created = created, .pdfa_part = r->opts.pdfa_part };
-        ok = kk_pdf_finish(tmp, path, &meta, diag);
+        ok = kk_pdf_finish_memory(pdf, len, path, &meta, diag);
     }
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
-    }
+    free(pdf);
     kk_composition_free(comp);
     kk_flow_free(flow);
     return ok;

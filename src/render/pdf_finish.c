@@ -39,6 +39,8 @@ typedef struct {
     qpdf_data q;
     kk_diag *diag;
     const char *in_path, *out_path;
+    const unsigned char *in_data; /* when set, the input PDF in memory */
+    size_t in_len;
     objr_ref *refs; /* owned */
     size_t nrefs, caprefs;
     long nodes;
@@ -578,12 +580,10 @@ static bool write_pdf(finisher *f, int pdfa_part)
         q_failed(f, "writing");
     if (ok) {
         report_warnings(f);
-        /* qpdf closed the file; make the data durable before the rename. */
-        int rfd = open(tmp, O_RDONLY);
-        ok = rfd >= 0 && fsync(rfd) == 0;
-        if (rfd >= 0)
-            close(rfd);
-        if (ok && rename(tmp, f->out_path) != 0)
+        /* The rename makes the file appear whole or not at all.  No fsync
+         * per file: it cost more than the typesetting (docs/performance.md);
+         * a batch that must survive power loss syncs the folder once. */
+        if (rename(tmp, f->out_path) != 0)
             ok = false;
         if (!ok)
             kk_sys_error(f->diag, f->out_path, "cannot save the PDF: %s",
@@ -602,7 +602,10 @@ static bool finish(finisher *f, kk_pdf_docinfo *m, const unsigned char *icc, siz
     qpdf_silence_errors(f->q);
     /* Warnings still queue up for report_warnings; only the printing stops. */
     qpdf_set_suppress_warnings(f->q, QPDF_TRUE);
-    if (qpdf_read(f->q, f->in_path, NULL) & QPDF_ERRORS) {
+    QPDF_ERROR_CODE rc = f->in_data
+        ? qpdf_read_memory(f->q, f->in_path, (const char *)f->in_data, (unsigned long long)f->in_len, NULL)
+        : qpdf_read(f->q, f->in_path, NULL);
+    if (rc & QPDF_ERRORS) {
         qpdf_error e = qpdf_get_error(f->q);
         kk_sys_error(f->diag, f->in_path, "cannot read the rendered PDF: %s",
                      e ? qpdf_get_error_full_text(f->q, e) : "unknown error");
@@ -629,8 +632,8 @@ static bool finish(finisher *f, kk_pdf_docinfo *m, const unsigned char *icc, siz
     return write_pdf(f, m->pdfa_part);
 }
 
-bool kk_pdf_finish(const char *in_path, const char *out_path,
-                   const kk_pdf_meta *meta, kk_diag *diag)
+static bool finish_any(const char *in_path, const unsigned char *in_data, size_t in_len,
+                       const char *out_path, const kk_pdf_meta *meta, kk_diag *diag)
 {
     if (!in_path || !out_path || !out_path[0]) {
         kk_sys_error(diag, NULL, "kk_pdf_finish: no input or output path");
@@ -650,7 +653,7 @@ bool kk_pdf_finish(const char *in_path, const char *out_path,
         }
     }
     finisher f = {.q = qpdf_init(), .diag = diag, .in_path = in_path,
-                  .out_path = out_path};
+                  .out_path = out_path, .in_data = in_data, .in_len = in_len};
     bool ok = false;
     if (!f.q)
         kk_sys_error(diag, out_path, "out of memory");
@@ -662,4 +665,16 @@ bool kk_pdf_finish(const char *in_path, const char *out_path,
     free(icc);
     kk_pdf_docinfo_free(&m);
     return ok;
+}
+
+bool kk_pdf_finish(const char *in_path, const char *out_path,
+                   const kk_pdf_meta *meta, kk_diag *diag)
+{
+    return finish_any(in_path, NULL, 0, out_path, meta, diag);
+}
+
+bool kk_pdf_finish_memory(const unsigned char *pdf, size_t len, const char *out_path,
+                          const kk_pdf_meta *meta, kk_diag *diag)
+{
+    return finish_any(out_path, pdf, len, out_path, meta, diag);
 }

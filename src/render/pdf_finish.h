@@ -52,4 +52,9 @@ typedef struct kk_pdf_meta {
 bool kk_pdf_finish(const char *in_path, const char *out_path,
                    const kk_pdf_meta *meta, kk_diag *diag);
 
+/* The same with the rendered PDF in memory (borrowed), saving a file
+ * round trip; messages about the input name out_path. */
+bool kk_pdf_finish_memory(const unsigned char *pdf, size_t len, const char *out_path,
+                          const kk_pdf_meta *meta, kk_diag *diag);
+
 #endif

@@ -39,8 +39,6 @@ bool kk_write_atomic(const char *path, const void *data, size_t len, kk_diag *di
     bool ok = f && fwrite(data, 1, len, f) == len;
     if (f && fflush(f) != 0)
         ok = false;
-    if (f && fsync(fileno(f)) != 0)
-        ok = false;
     if (f && fclose(f) != 0)
         ok = false;
     if (ok && chmod(tmp, 0644) != 0)

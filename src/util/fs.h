@@ -9,7 +9,10 @@
 #include "util/diag.h"
 
 /* Write `len` bytes to `path` through a temporary file in the same folder
- * and rename(2): readers never see a partial file.  Reports and returns
+ * and rename(2): readers never see a partial file.  (No fsync: the rename
+ * gives atomic visibility; durability across power loss is the caller's,
+ * by syncing the folder once — a per-file fsync cost more than the
+ * typesetting.)  Reports and returns
  * false on failure (leaving no temporary behind). */
 bool kk_write_atomic(const char *path, const void *data, size_t len, kk_diag *diag);
 
