@@ -247,14 +247,9 @@ static int date_cmp(kk_date a, kk_date b)
  * at midnight UTC: never the clock. */
 static long long package_time(const kk_arc_doc *docs, size_t n)
 {
-    const char *env = getenv("SOURCE_DATE_EPOCH");
-    if (env && *env) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(env, &end, 10);
-        if (!errno && !*end && v >= 0 && v <= 253402300799LL)
-            return v;
-    }
+    long long v;
+    if (kk_source_date_epoch(&v))
+        return v;
     kk_date newest = { 0, 0, 0 };
     for (size_t i = 0; i < n; i++)
         if (date_cmp(doc_date(docs[i].doc), newest) > 0)

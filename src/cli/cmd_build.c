@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include "cli/cli.h"
+#include "model/ids.h"
 #include "cli/progress.h"
 #include "model/document.h"
 #include "model/resources.h"
@@ -337,8 +338,7 @@ static bool report_duplicate(build *b, const char *path, const char *id, unsigne
     if (!earlier)
         return false;
     kk_progress_clear(b->progress);
-    kk_error(b->diag, path, line, col,
-             "the id \"%s\" is also the id of %s; every document needs its own: write a different `id:`", id, earlier);
+    kk_idset_report(b->diag, path, line, col, id, earlier);
     set_worst(b, KK_FAIL_INPUT);
     return true;
 }

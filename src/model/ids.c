@@ -33,9 +33,7 @@ bool kk_idset_claim(kk_idset *s, const kk_source *src, kk_diag *diag)
         if (!strcmp(s->v[i].id, doc->id)) {
             xmlNodePtr at = kk_child(xmlDocGetRootElement(kk_source_doc(src)), "id");
             kk_pos p = at ? kk_source_value_pos(src, at) : (kk_pos){ 1, 1 };
-            kk_error(diag, kk_source_path(src), p.line, p.col,
-                     "the id \"%s\" is also the id of %s; every document needs its own: write a different `id:`",
-                     doc->id, s->v[i].path);
+            kk_idset_report(diag, kk_source_path(src), p.line, p.col, doc->id, s->v[i].path);
             ok = false;
             break;
         }
@@ -58,4 +56,11 @@ bool kk_idset_claim(kk_idset *s, const kk_source *src, kk_diag *diag)
     }
     kk_doc_free(doc);
     return ok;
+}
+
+void kk_idset_report(kk_diag *diag, const char *file, unsigned line, unsigned col,
+                     const char *id, const char *earlier)
+{
+    kk_error(diag, file, line, col,
+             "the id \"%s\" is also the id of %s; every document needs its own: write a different `id:`", id, earlier);
 }

@@ -19,4 +19,9 @@ void kk_idset_free(kk_idset *s);
  * at 1:1 for a derived id) when an earlier document of the batch has it. */
 bool kk_idset_claim(kk_idset *s, const kk_source *src, kk_diag *diag);
 
+/* The message for a document whose id an earlier one (`earlier`, a path)
+ * already has: one wording for check, build and every -j. */
+void kk_idset_report(kk_diag *diag, const char *file, unsigned line, unsigned col,
+                     const char *id, const char *earlier);
+
 #endif

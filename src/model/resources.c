@@ -3,6 +3,7 @@
 #include "model/resources.h"
 #include "load/load.h"
 #include "util/embedded.h"
+#include "util/fs.h"
 #include "validate/schema.h"
 #include "util/xml.h"
 
@@ -199,32 +200,6 @@ const kk_locale *kk_resources_locale(kk_resources *r, const char *lang, kk_diag 
     return loc;
 }
 
-static unsigned char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    unsigned char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-    do {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            unsigned char *b = cap <= (16u << 20) ? realloc(buf, cap) : NULL;
-            if (!b) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = b;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 const unsigned char *kk_resources_logo(kk_resources *r, const kk_style *s, size_t *len, kk_diag *diag)
 {
     if (!s->logo_path)
@@ -234,7 +209,7 @@ const unsigned char *kk_resources_logo(kk_resources *r, const kk_style *s, size_
             *len = r->logos[i].len;
             return r->logos[i].data;
         }
-    unsigned char *data = read_all(s->logo_path, len);
+    unsigned char *data = kk_read_file(s->logo_path, 16u << 20, len);
     if (!data) {
         /* a built-in style's logo is built in too */
         const kk_embedded_file *f = kk_embedded_find(s->logo_path);

@@ -78,14 +78,9 @@ static size_t lang_index(const char *lang)
  * date and start time, read as UTC so no time zone can change the bytes. */
 static long long creation_time(const kk_doc *d)
 {
-    const char *env = getenv("SOURCE_DATE_EPOCH");
-    if (env && *env) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(env, &end, 10);
-        if (!errno && !*end && v >= 0 && v <= 253402300799LL)
-            return v;
-    }
+    long long v;
+    if (kk_source_date_epoch(&v))
+        return v;
     kk_date day = d->date.y ? d->date : d->period_from;
     if (!day.y)
         return 0;

@@ -275,41 +275,10 @@ static void hash_bytes(const void *data, size_t len, char out[KK_HASH_HEX])
     to_hex(md, out);
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    unsigned char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-    do {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16384;
-            unsigned char *b = cap <= (256u << 20) ? realloc(buf, cap) : NULL;
-            if (!b) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = b;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    bool err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 bool kk_hash_file(const char *path, char out[KK_HASH_HEX])
 {
     size_t len;
-    unsigned char *b = slurp(path, &len);
+    unsigned char *b = kk_read_file(path, 256u << 20, &len);
     if (!b)
         return false;
     hash_bytes(b, len, out);
@@ -394,7 +363,7 @@ static void extends_of(const char *text, size_t len, char *out, size_t cap)
 static void file_value(char **v, const char *path, const char *builtin, char *ext, size_t extcap)
 {
     size_t len;
-    unsigned char *b = path ? slurp(path, &len) : NULL;
+    unsigned char *b = path ? kk_read_file(path, 256u << 20, &len) : NULL;
     char hex[KK_HASH_HEX];
     if (b) {
         hash_bytes(b, len, hex);

@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "sign/sign_int.h"
+#include "util/fs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -68,38 +69,11 @@ static char *read_password(const kk_sign_key_opts *o, bool *ok, kk_diag *diag)
 
 static unsigned char *slurp(const char *path, size_t *len, kk_diag *diag)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        kk_diag_report(diag, KK_ERROR, KK_FAIL_USAGE, path, 0, 0, "cannot read: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
-            break;
-        if (cap > (16u << 20)) {
-            free(buf);
-            buf = NULL;
-            kk_diag_report(diag, KK_ERROR, KK_FAIL_USAGE, path, 0, 0, "too large for a key or certificate file");
-            fclose(f);
-            return NULL;
-        }
-        unsigned char *nb = realloc(buf, cap *= 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-        } else {
-            buf = nb;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        kk_sys_error(diag, path, "out of memory");
-    *len = n;
-    return buf;
+    unsigned char *b = kk_read_file(path, 16u << 20, len);
+    if (!b)
+        kk_diag_report(diag, KK_ERROR, KK_FAIL_USAGE, path, 0, 0, "%s", errno == EFBIG
+                       ? "too large for a key or certificate file" : strerror(errno));
+    return b;
 }
 
 static bool looks_pem(const unsigned char *b, size_t n)

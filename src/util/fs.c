@@ -82,3 +82,53 @@ bool kk_mkdirs(const char *dir, kk_diag *diag)
     }
     return true;
 }
+
+unsigned char *kk_read_file(const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    unsigned char *buf = NULL;
+    size_t cap = 0, n = 0, got;
+    do {
+        if (n == cap) {
+            size_t want = cap ? cap * 2 : 16384;
+            unsigned char *b = cap <= max ? realloc(buf, want + 1) : NULL;
+            if (!b) {
+                int e = cap > max ? EFBIG : ENOMEM;
+                free(buf);
+                fclose(f);
+                errno = e;
+                return NULL;
+            }
+            buf = b;
+            cap = want;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    bool err = ferror(f);
+    fclose(f);
+    if (err || n > max) {
+        free(buf);
+        errno = err ? EIO : EFBIG;
+        return NULL;
+    }
+    buf[n] = 0;   /* room was kept: text files may be used as strings */
+    *len = n;
+    return buf;
+}
+
+bool kk_source_date_epoch(long long *out)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    if (!env || !*env)
+        return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(env, &end, 10);
+    if (errno || *end || v < 0 || v > 253402300799LL)
+        return false;
+    *out = v;
+    return true;
+}

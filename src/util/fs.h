@@ -20,6 +20,15 @@ bool kk_write_atomic(const char *path, const void *data, size_t len, kk_diag *di
  * with mkstemp).  Caller unlinks and frees.  NULL after reporting. */
 char *kk_temp_beside(const char *path, kk_diag *diag);
 
+/* The whole file `path` in memory (caller frees), at most `max` bytes.
+ * NULL when it cannot be opened or read, is larger than `max`, or memory
+ * runs out; errno says which (EFBIG for too large).  Reports nothing. */
+unsigned char *kk_read_file(const char *path, size_t max, size_t *len);
+
+/* SOURCE_DATE_EPOCH when it is set and a valid time (0 .. year 9999): the
+ * one place the reproducible-builds convention is read. */
+bool kk_source_date_epoch(long long *out);
+
 /* mkdir -p.  Reports and returns false on failure. */
 bool kk_mkdirs(const char *dir, kk_diag *diag);
 
