@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "load/inputs.h"
 #include "load/load.h"
 #include "util/diag.h"
 
@@ -20,15 +21,6 @@ int kk_cmd_archive(int argc, char **argv);
 int kk_cmd_sign(int argc, char **argv);
 int kk_cmd_verify(int argc, char **argv);
 
-/* A document file found under a command-line PATH, with the folder its
- * attachments must stay inside. */
-typedef struct kk_input { char *path; char *root; } kk_input;
-
-/* Expand PATHs (files, or folders searched recursively for *.yaml and
- * *.yml, sorted) into `*out`.  Reports unreadable paths.  Caller frees
- * with kk_inputs_free. */
-bool kk_collect_inputs(char **paths, int npaths, kk_input **out, size_t *n, kk_diag *diag);
-void kk_inputs_free(kk_input *v, size_t n);
 
 /* The common first half of check and build: load and validate a file,
  * check that its style and language exist, and that no earlier document

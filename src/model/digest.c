@@ -1,6 +1,7 @@
 /* digest.c — gathering a newsletter's documents (see digest.h). */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "model/digest.h"
+#include "load/inputs.h"
 #include "validate/validate.h"
 
 #include <dirent.h>
@@ -32,17 +33,6 @@ static void names_free(names *l)
     free(l->v);
 }
 
-static int by_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool is_yaml(const char *name)
-{
-    size_t n = strlen(name);
-    return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
-}
-
 static char *join(const char *dir, const char *name)
 {
     size_t len = strlen(dir) + strlen(name) + 2;
@@ -50,43 +40,6 @@ static char *join(const char *dir, const char *name)
     if (p)
         snprintf(p, len, "%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
     return p;
-}
-
-/* The YAML files under `dir`, sorted by path (so the result never depends
- * on the order the file system lists). */
-static bool walk(names *out, const char *dir, int depth, kk_diag *diag)
-{
-    if (depth > 64) {
-        kk_sys_error(diag, dir, "folders nested too deep");
-        return false;
-    }
-    DIR *d = opendir(dir);
-    if (!d) {
-        kk_sys_error(diag, dir, "cannot open folder: %s", strerror(errno));
-        return false;
-    }
-    names here = { 0 };
-    bool ok = true;
-    struct dirent *e;
-    while (ok && (e = readdir(d)))
-        if (e->d_name[0] != '.')
-            ok = names_add(&here, e->d_name);
-    closedir(d);
-    if (here.n)
-        qsort(here.v, here.n, sizeof *here.v, by_str);
-    for (size_t i = 0; ok && i < here.n; i++) {
-        char *p = join(dir, here.v[i]);
-        struct stat st;
-        if (!p)
-            ok = false;
-        else if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            ok = walk(out, p, depth + 1, diag);
-        else if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && is_yaml(here.v[i]))
-            ok = names_add(out, p);
-        free(p);
-    }
-    names_free(&here);
-    return ok;
 }
 
 static bool list_add(kk_digest_list *l, kk_digest_entry e)
@@ -318,7 +271,8 @@ kk_digest *kk_digest_gather(const kk_doc *nl, const char *nl_path, kk_diag *diag
         const char *rel = nl->sources.n ? nl->sources.v[s] : ".";
         char *p = rel[0] == '/' ? strdup(rel) : join(dir, rel);
         struct stat st;
-        names files = { 0 };
+        kk_input *files = NULL;
+        size_t nfiles = 0;
         if (!p) {
             ok = false;
         } else if (stat(p, &st) != 0) {
@@ -326,14 +280,14 @@ kk_digest *kk_digest_gather(const kk_doc *nl, const char *nl_path, kk_diag *diag
                      "sources are relative to the newsletter's folder", rel, p);
             ok = false;
         } else if (S_ISDIR(st.st_mode)) {
-            ok = walk(&files, p, 0, diag);
-            for (size_t i = 0; ok && i < files.n; i++)
-                if (!seen_before(&seen, files.v[i]))
-                    ok = take(dg, nl, files.v[i], p, s, diag);
+            ok = kk_collect_inputs(&p, 1, &files, &nfiles, diag);
+            for (size_t i = 0; ok && i < nfiles; i++)
+                if (!seen_before(&seen, files[i].path))
+                    ok = take(dg, nl, files[i].path, p, s, diag);
         } else if (!seen_before(&seen, p)) {
             ok = take(dg, nl, p, dir, s, diag);
         }
-        names_free(&files);
+        kk_inputs_free(files, nfiles);
         free(p);
     }
     names_free(&seen);
