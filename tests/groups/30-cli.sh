@@ -14,7 +14,7 @@ expect_rc "cli: --version" 0 kk --version
 expect_grep "cli: --version text" "$TMP/out" "^kokous [0-9]"
 expect_rc "cli: --help" 0 kk --help
 expect_grep "cli: --help lists check" "$TMP/out" "check"
-for cmd in check xml schema build; do
+for cmd in check xml schema build digest archive sign verify; do
     expect_rc "cli: $cmd --help" 0 kk $cmd --help
     expect_grep "cli: $cmd --help usage" "$TMP/out" "kokous $cmd"
 done
