@@ -360,6 +360,43 @@ kk_composition *kk_compose(kk_flow *flow, kk_typesetter *ts, const kk_doc *doc,
 
 const char *kk_composition_title(const kk_composition *c) { return c->title; }
 
+static bool has_personal_data(const xmlNode *n)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_TEXT_NODE && n->content && strstr((const char *)n->content, "{{"))
+            return true;
+        if (n->children && has_personal_data(n->children))
+            return true;
+    }
+    return false;
+}
+
+bool kk_compose_public_differs(const kk_doc *doc)
+{
+    if (strcmp(doc->publicity.cls, "public"))
+        return true;
+    for (size_t i = 0; i < doc->nitems; i++) {
+        const kk_item *it = &doc->items[i];
+        if (strcmp(it->publicity.cls, "public") || it->excerpt_to.n)
+            return true;
+        for (size_t a = 0; a < it->nattachments; a++)
+            if (!it->attachments[a].is_public)
+                return true;
+    }
+    return has_personal_data(xmlDocGetRootElement(kk_source_doc(doc->src)));
+}
+
+bool kk_composition_set_public(kk_composition *c, const kk_style *style,
+                               const kk_locale *loc, const char *lang)
+{
+    char *footer = strdup(kk_style_label(style, loc, lang, "public_version"));
+    if (!footer)
+        return false;
+    free(c->footer);
+    c->footer = footer;
+    return true;
+}
+
 void kk_composition_free(kk_composition *k)
 {
     if (!k)

@@ -53,6 +53,20 @@ const char *kk_composition_title(const kk_composition *c);
 /* Whether § N exists in the document (for --excerpt). */
 bool kk_compose_has_section(const kk_doc *doc, int section);
 
+/* Whether the public version of `doc` can differ from the official one in
+ * anything but its page footer: a {{personal data}} span anywhere, a
+ * publicity other than public (document or item), a non-public attachment,
+ * an excerpt recipient list.  When it cannot, one layout serves both
+ * versions (kk_composition_set_public).  Every public-version branch of the
+ * composer must be reflected here; tests/groups/40-build.sh compares the
+ * two texts of such documents. */
+bool kk_compose_public_differs(const kk_doc *doc);
+
+/* Turn a finished official composition into the public one's page
+ * decoration (the footer line); only valid when !kk_compose_public_differs. */
+bool kk_composition_set_public(kk_composition *c, const kk_style *style,
+                               const kk_locale *loc, const char *lang);
+
 /* The running header and footer of every page (kk_decorate_fn). */
 void kk_compose_decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *composition);
 

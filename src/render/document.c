@@ -111,9 +111,26 @@ static char *join_path(const char *dir, const char *id, const char *suffix)
     return p;
 }
 
-/* Compose, paginate, draw to a temporary PDF, finish into `path`. */
-bool kk_render_pdf_file(kk_renderer *r, const kk_doc *doc, const kk_style *style, const kk_locale *loc,
-                      const kk_compose_opts *copts, const char *path, kk_diag *diag)
+/* Draw the paginated flow to memory and finish it into `path`. */
+static bool draw_and_finish(kk_renderer *r, const kk_doc *doc, kk_flow *flow, kk_composition *comp,
+                            const char *org, long long created, const char *path, kk_diag *diag)
+{
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    bool ok = kk_flow_render_pdf_memory(flow, &pdf, &len, kk_compose_decorate, comp, NULL, diag);
+    if (ok) {
+        kk_pdf_meta meta = { .title = kk_composition_title(comp), .author = org,
+                             .subject = doc->body, .creator = "kokous " KK_VERSION,
+                             .lang = doc->language, .created = created, .pdfa_part = r->opts.pdfa_part };
+        ok = kk_pdf_finish_memory(pdf, len, path, &meta, diag);
+    }
+    free(pdf);
+    return ok;
+}
+
+bool kk_render_pdf_files(kk_renderer *r, const kk_doc *doc, const kk_style *style, const kk_locale *loc,
+                         const kk_compose_opts *copts, const char *path, const char *public_path,
+                         kk_diag *diag)
 {
     size_t li = lang_index(doc->language);
     if (!r->ts[li] && !(r->ts[li] = kk_typesetter_new(langs[li]))) {
@@ -132,22 +149,22 @@ bool kk_render_pdf_file(kk_renderer *r, const kk_doc *doc, const kk_style *style
     char iso[32];
     iso_date(created, iso, sizeof iso);
     const char *org = doc->organization ? doc->organization : kk_text3_get(&style->organization, doc->language);
-    unsigned char *pdf = NULL;
-    size_t len = 0;
     if (ok) {
         kk_flow_set_metadata(flow, kk_composition_title(comp), org, iso);
-        ok = kk_flow_render_pdf_memory(flow, &pdf, &len, kk_compose_decorate, comp, NULL, diag);
+        ok = draw_and_finish(r, doc, flow, comp, org, created, path, diag);
     }
-    if (ok) {
-        kk_pdf_meta meta = { .title = kk_composition_title(comp), .author = org,
-                             .subject = doc->body, .creator = "kokous " KK_VERSION,
-                             .lang = doc->language, .created = created, .pdfa_part = r->opts.pdfa_part };
-        ok = kk_pdf_finish_memory(pdf, len, path, &meta, diag);
-    }
-    free(pdf);
+    if (ok && public_path)
+        ok = kk_composition_set_public(comp, style, loc, doc->language)
+             && draw_and_finish(r, doc, flow, comp, org, created, public_path, diag);
     kk_composition_free(comp);
     kk_flow_free(flow);
     return ok;
+}
+
+bool kk_render_pdf_file(kk_renderer *r, const kk_doc *doc, const kk_style *style, const kk_locale *loc,
+                        const kk_compose_opts *copts, const char *path, kk_diag *diag)
+{
+    return kk_render_pdf_files(r, doc, style, loc, copts, path, NULL, diag);
 }
 
 static bool write_xml(const kk_source *src, const char *path, kk_diag *diag)
@@ -186,9 +203,11 @@ bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag)
     char *pub = join_path(r->opts.out_dir, doc->id, ".public.pdf");
     ok = xml && pdf && pub;
     ok = ok && write_xml(src, xml, diag);
-    ok = ok && kk_render_pdf_file(r, doc, style, loc, &copts, pdf, diag);
+    /* one layout for both versions when they can differ only in the footer */
+    bool shared = !r->opts.skip_public && !kk_compose_public_differs(doc);
+    ok = ok && kk_render_pdf_files(r, doc, style, loc, &copts, pdf, shared ? pub : NULL, diag);
     copts.public_version = true;
-    ok = ok && (r->opts.skip_public || kk_render_pdf_file(r, doc, style, loc, &copts, pub, diag));
+    ok = ok && (r->opts.skip_public || shared || kk_render_pdf_file(r, doc, style, loc, &copts, pub, diag));
     if (ok && r->opts.excerpt_section && kk_compose_has_section(doc, r->opts.excerpt_section) && kk_doc_is_meeting(doc)) {
         char suffix[32];
         snprintf(suffix, sizeof suffix, "-ote-%d.pdf", r->opts.excerpt_section);

@@ -13,10 +13,15 @@
 kk_resources *kk_renderer_resources(kk_renderer *r);
 const char *kk_renderer_out_dir(const kk_renderer *r);
 
-/* Compose `doc`, paginate, draw and finish into `path` (document.c). */
+/* Compose `doc`, paginate, draw and finish into `path` (document.c).
+ * With `public_path`, the same layout is drawn again as the public version
+ * (only the footer changes): for documents where !kk_compose_public_differs. */
 bool kk_render_pdf_file(kk_renderer *r, const kk_doc *doc, const kk_style *style,
                         const kk_locale *loc, const kk_compose_opts *copts,
                         const char *path, kk_diag *diag);
+bool kk_render_pdf_files(kk_renderer *r, const kk_doc *doc, const kk_style *style,
+                         const kk_locale *loc, const kk_compose_opts *copts,
+                         const char *path, const char *public_path, kk_diag *diag);
 
 /* A newsletter: gather its documents and write DIR/<id>.pdf, .html and
  * .txt (newsletter.c).  False after reporting. */

@@ -112,3 +112,19 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 kk build tests/build/english.yaml -o /dev/null/x > /dev/null 2>&1; rc=$?
 [ "$rc" -eq 3 ] && pass "build: impossible output folder exits 3" || fail "build: impossible output folder exit $rc"
+
+# Documents with nothing to remove share one layout between the official and
+# the public version (kk_compose_public_differs): their texts must then be
+# the same but for the public footer on every page.
+for id in english-memo svenska-agenda stm-tiedote-2020-03-20 uusimaa-kjk-2017-06-21; do
+    pdftotext "$OUT/$id.pdf" "$TMP/o.txt"
+    pdftotext "$OUT/$id.public.pdf" "$TMP/p.txt"
+    footer=$(grep -c "^Verkkoversio\|^Webbversion\|^Web version" "$TMP/p.txt")
+    pages=$(pdfinfo "$OUT/$id.public.pdf" | sed -n 's/^Pages: *//p')
+    if diff <(grep -v "^Verkkoversio\|^Webbversion\|^Web version\|^$" "$TMP/p.txt") <(grep -v "^$" "$TMP/o.txt") > /dev/null \
+        && [ "$footer" -eq "$pages" ]; then
+        pass "public = official + footer on every page: $id"
+    else
+        fail "public differs from official beyond the footer: $id" "$(diff "$TMP/o.txt" "$TMP/p.txt" | head)"
+    fi
+done
