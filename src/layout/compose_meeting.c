@@ -89,7 +89,9 @@ void kk_c_meeting_block(cctx *c)
 {
     const kk_doc *d = c->doc;
     kk_buf when = { 0 };
-    kk_buf_addf(&when, "%s %s", kk_c_date(c, d->date, true), kk_c_time_range(c, d->start, d->end));
+    const char *dt_keys[] = { "date", "time" };
+    const char *dt_values[] = { kk_c_date(c, d->date, true), kk_c_time_range(c, d->start, d->end) };
+    kk_buf_add(&when, kk_c_format(c, "date_time", dt_keys, dt_values, 2));   /* "…2017, 09:00" in English */
     for (size_t i = 0; i < d->nbreaks; i++) {
         if (i == 0)
             kk_buf_addf(&when, "\n%s ", kk_c_label(c, "breaks"));

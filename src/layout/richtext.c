@@ -28,8 +28,39 @@ char *kk_rich_personal(const kk_rich *r, const char *text)
     return kk_buf_take(&b);
 }
 
+/* Finnish writes open compounds as "Uusimaa 2019 -hanke": the space before
+ * the hyphen must not become a line break, or the line starts with
+ * "-hanke".  The space is made a no-break space (U+00A0). */
+static void tie_open_compounds(char *markup)
+{
+    for (char *p = markup; p && (p = strstr(p, " -")); ) {
+        unsigned char next = (unsigned char)p[2];
+        if ((next >= 'a' && next <= 'z') || next >= 0xC3) {
+            memmove(p + 2, p + 1, strlen(p + 1) + 1);   /* room for 2 bytes */
+            p[0] = (char)0xC2;
+            p[1] = (char)0xA0;
+            p += 3;
+        } else {
+            p += 2;
+        }
+    }
+}
+
 static char *hyphenated(const kk_rich *r, char *markup)
 {
+    if (markup) {
+        /* one byte more is needed per tie: at most one per space */
+        size_t ties = 0;
+        for (const char *p = markup; (p = strstr(p, " -")); p += 2)
+            ties++;
+        char *grown = ties ? realloc(markup, strlen(markup) + ties + 1) : markup;
+        if (!grown) {
+            free(markup);
+            return NULL;
+        }
+        markup = grown;
+        tie_open_compounds(markup);
+    }
     if (!markup || !r->hyph)
         return markup;
     char *h = kk_hyphenate(r->hyph, markup, true);

@@ -128,3 +128,12 @@ for id in english-memo svenska-agenda stm-tiedote-2020-03-20 uusimaa-kjk-2017-06
         fail "public differs from official beyond the footer: $id" "$(diff "$TMP/o.txt" "$TMP/p.txt" | head)"
     fi
 done
+
+# Typography: an open compound ("kotihoito -hankkeet") never starts a line
+# with its hyphen; English joins date and time with a comma.
+if pdftotext "$OUT/lappi-vvt-2017-11-21.pdf" - | grep -q "^-[a-zåäö]"; then
+    fail "a line starts with the hyphen of an open compound" "$(pdftotext "$OUT/lappi-vvt-2017-11-21.pdf" - | grep "^-[a-zåäö]")"
+else
+    pass "open compounds are tied to their first part"
+fi
+grep -q "Wednesday 21 June 2017, 09:00–10:30" "$TMP/en.txt" && pass "en: date, time" || fail "en: date and time" "$(grep -n Wednesday "$TMP/en.txt")"
