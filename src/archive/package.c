@@ -40,35 +40,10 @@ bool kk_arc_sha256(const void *data, size_t len, char hex[65])
 
 unsigned char *kk_arc_read_file(const char *path, size_t *len, kk_diag *diag)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    /* no size limit of its own: a package holds what the documents made */
+    unsigned char *buf = kk_read_file(path, (size_t)1 << 40, len);
+    if (!buf)
         kk_sys_error(diag, path, "cannot read: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        unsigned char *bigger = realloc(buf, 2 * cap + 1);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        kk_sys_error(diag, path, bad ? "read error" : "out of memory");
-        free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
     return buf;
 }
 
@@ -459,10 +434,8 @@ static bool write_canonical_xml(kk_arc_package *p, size_t i, kk_diag *diag)
 {
     char rel[512];
     snprintf(rel, sizeof rel, "representations/source/data/%s.xml", p->docs[i].doc->id);
-    xmlChar *mem = NULL;
     int len = 0;
-    /* the same serialization as `kokous xml` and `kokous build` */
-    xmlDocDumpFormatMemoryEnc(kk_source_doc(p->docs[i].src), &mem, &len, "UTF-8", 1);
+    xmlChar *mem = kk_source_xml(p->docs[i].src, &len);
     char *path = kk_arc_join(p->dir, rel);
     bool ok = mem && path && kk_write_atomic(path, mem, (size_t)len, diag);
     if (!mem || !path)

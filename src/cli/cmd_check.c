@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/xmlsave.h>
 
 static void json_string(FILE *out, const char *s)
 {
@@ -113,11 +112,11 @@ int kk_cmd_check(int argc, char **argv)
 
 static void print_xml(const kk_source *src)
 {
-    xmlSaveCtxtPtr sc = xmlSaveToFd(1, "UTF-8", XML_SAVE_FORMAT);
-    if (sc) {
-        xmlSaveDoc(sc, kk_source_doc(src));
-        xmlSaveClose(sc);
-    }
+    int len = 0;
+    xmlChar *mem = kk_source_xml(src, &len);
+    if (mem)
+        fwrite(mem, 1, (size_t)len, stdout);
+    xmlFree(mem);
 }
 
 /* `kokous xml --style FILE` / `--locale FILE`: the canonical XML of a

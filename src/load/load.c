@@ -603,6 +603,14 @@ void kk_source_free(kk_source *src)
 }
 
 xmlDocPtr kk_source_doc(const kk_source *src) { return src->doc; }
+
+xmlChar *kk_source_xml(const kk_source *src, int *len)
+{
+    xmlChar *mem = NULL;
+    *len = 0;
+    xmlDocDumpFormatMemoryEnc(src->doc, &mem, len, "UTF-8", 1);
+    return mem;
+}
 const char *kk_source_path(const kk_source *src) { return src->path; }
 
 static const node_info *info_of(const xmlNode *n)

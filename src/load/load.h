@@ -52,6 +52,11 @@ kk_source *kk_source_load_buffer(const char *name, const char *data, size_t len,
 
 void kk_source_free(kk_source *src);
 
+/* The canonical XML as bytes: the one serialization that `kokous xml`,
+ * `build` and `archive` write.  Caller frees with xmlFree; NULL when memory
+ * runs out. */
+xmlChar *kk_source_xml(const kk_source *src, int *len);
+
 /* Borrowed: valid until kk_source_free. */
 xmlDocPtr kk_source_doc(const kk_source *src);
 const char *kk_source_path(const kk_source *src);

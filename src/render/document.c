@@ -169,9 +169,8 @@ bool kk_render_pdf_file(kk_renderer *r, const kk_doc *doc, const kk_style *style
 
 static bool write_xml(const kk_source *src, const char *path, kk_diag *diag)
 {
-    xmlChar *mem = NULL;
     int len = 0;
-    xmlDocDumpFormatMemoryEnc(kk_source_doc(src), &mem, &len, "UTF-8", 1);
+    xmlChar *mem = kk_source_xml(src, &len);
     bool ok = mem && kk_write_atomic(path, mem, (size_t)len, diag);
     if (!mem)
         kk_sys_error(diag, path, "out of memory");
