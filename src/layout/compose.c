@@ -52,7 +52,7 @@ const char *kk_c_plain(cctx *c, const char *text)
 
 const char *kk_c_bare(cctx *c, const char *text)
 {
-    return kk_c_keep(c, kk_rich_bare(&c->rich, text ? text : ""));
+    return kk_c_keep(c, kk_rich_personal(&c->rich, text ? text : ""));
 }
 
 const char *kk_c_date(cctx *c, kk_date d, bool weekday)
@@ -288,7 +288,7 @@ static char *derive_title(cctx *c)
     const kk_doc *d = c->doc;
     kk_buf b = { 0 };
     if (d->title && (!c->opts->public_version || !strstr(d->title, "{{"))) {
-        char *t = kk_rich_bare(&c->rich, d->title);
+        char *t = kk_rich_personal(&c->rich, d->title);
         kk_buf_add(&b, t ? t : "");
         free(t);
     } else {

@@ -68,11 +68,6 @@ static char *hyphenated(const kk_rich *r, char *markup)
     return h;
 }
 
-char *kk_rich_bare(const kk_rich *r, const char *text)
-{
-    return kk_rich_personal(r, text);
-}
-
 char *kk_rich_plain(const kk_rich *r, const char *text)
 {
     char *plain = kk_rich_personal(r, text);

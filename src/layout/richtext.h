@@ -24,18 +24,15 @@ typedef struct kk_rich {
     const char *placeholder;      /* what {{...}} becomes when redacted */
 } kk_rich;
 
-/* The text with {{...}} resolved (kept, or replaced by the placeholder).
- * Caller frees; NULL on allocation failure. */
+/* The text with {{...}} resolved (kept, or replaced by the placeholder), no
+ * markup, no soft hyphens: for bookmarks and metadata too.  Caller frees;
+ * NULL on allocation failure. */
 char *kk_rich_personal(const kk_rich *r, const char *text);
 
 /* A plain-text field (a title, a name) as Pango markup: personal data
  * resolved, escaped, hyphenated.  Caller frees (g_free is not needed:
  * plain free). NULL on allocation failure. */
 char *kk_rich_plain(const kk_rich *r, const char *text);
-
-/* The same without hyphenation, for bookmarks and metadata (no markup,
- * no soft hyphens).  Caller frees. */
-char *kk_rich_bare(const kk_rich *r, const char *text);
 
 /* A CommonMark field as flow blocks (paragraphs, lists, headings,
  * quotes).  False when the flow refused a block (reported there). */

@@ -77,6 +77,14 @@ static void link(hctx *h, const char *url, const char *label)
     kk_buf_add(&h->b, "</a>");
 }
 
+/* "Lue lisää »" under an entry. */
+static void read_more(hctx *h, const char *url)
+{
+    kk_buf_add(&h->b, "<p style=\"margin:0;\">");
+    link(h, url, kk_nl_label(&h->w, "read_more"));
+    kk_buf_add(&h->b, " &#187;</p>\n");
+}
+
 static void para(hctx *h, const char *style, char *owned_text)
 {
     kk_buf_addf(&h->b, "<p style=\"margin:0 0 10px 0;%s\">", style);
@@ -279,11 +287,8 @@ static void meetings(hctx *h, const kk_doc *nl, const kk_digest *dg)
             esc_owned(&h->b, kk_nl_public(&h->w, it->summary));
             kk_buf_add(&h->b, "</p>\n");
         }
-        if (d->url) {
-            kk_buf_add(&h->b, "<p style=\"margin:0;\">");
-            link(h, d->url, kk_nl_label(&h->w, "read_more"));
-            kk_buf_add(&h->b, " &#187;</p>\n");
-        }
+        if (d->url)
+            read_more(h, d->url);
         rule(h);
     }
     close_cell(h);
@@ -303,11 +308,8 @@ static void notices(hctx *h, const kk_digest *dg)
         h3(h, id, kk_nl_public(&h->w, d->title));
         if (d->lead)
             para(h, "", kk_nl_public(&h->w, d->lead));
-        if (d->url) {
-            kk_buf_add(&h->b, "<p style=\"margin:0;\">");
-            link(h, d->url, kk_nl_label(&h->w, "read_more"));
-            kk_buf_add(&h->b, " &#187;</p>\n");
-        }
+        if (d->url)
+            read_more(h, d->url);
         rule(h);
     }
     close_cell(h);
