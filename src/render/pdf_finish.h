@@ -13,7 +13,10 @@
  * then has one Flate-compressed content stream (render/pdf_content.h);
  * untagged PDFs keep their page content as it is.  With pdfa_part 1 or 2 it also carries the
  * PDF/A identification and an sRGB OutputIntent; part 1 is written as
- * PDF 1.4 without object streams and without page transparency groups.
+ * PDF 1.4 without object streams and without page transparency groups,
+ * the others with object streams and a cross-reference stream.  Only
+ * objects reachable from the trailer are written; Cairo's other objects
+ * keep their bytes (render/pdf_object.h).
  * The same input and meta give byte-identical output.
  *
  * Not promised: full PDF/A conformance.  That also depends on what Cairo
@@ -46,9 +49,10 @@ typedef struct kk_pdf_meta {
 
 /* Rewrite the Cairo PDF at in_path into out_path (which may be the same
  * path).  The result is written to a temporary file in out_path's folder and
- * renamed into place, so nothing partial is left on failure.  Returns false
- * after reporting the reason to diag; qpdf's repair warnings about the input
- * are reported as warnings and do not fail the call. */
+ * renamed into place, so nothing partial is left on failure.  The input
+ * must be what Cairo writes (one classic cross-reference table, no object
+ * streams).  Returns false after reporting the reason to diag; objects the
+ * input lists but lacks are reported as warnings and do not fail the call. */
 bool kk_pdf_finish(const char *in_path, const char *out_path,
                    const kk_pdf_meta *meta, kk_diag *diag);
 

@@ -18,10 +18,10 @@
 #define KK_PDF_PDFA_H
 
 #include <stdbool.h>
-#include <qpdf/qpdf-c.h>
+#include "render/pdf_object.h"
 #include "util/diag.h"
 
 /* False after reporting to `diag` (file name `path`). */
-bool kk_pdf_pdfa_fixups(qpdf_data q, int pdfa_part, const char *path, kk_diag *diag);
+bool kk_pdf_pdfa_fixups(kk_pdf *p, int pdfa_part, const char *path, kk_diag *diag);
 
 #endif
