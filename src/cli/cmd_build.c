@@ -1,5 +1,5 @@
 /*
- * cmd_build.c — `kokous build PATH... -o DIR [-j N] [--force] [--shard K/N]`.
+ * cmd_build.c — `kokous build PATH... -o DIR [-j N] [--force] [--shard K/N] [--no-public]`.
  *
  * The parent expands the inputs, keeps this shard's share, drops the
  * documents the stamp says are up to date, and hands the rest to the pool
@@ -507,9 +507,9 @@ static void make_salt(build *b)
     struct stat st = { 0 };
     stat("/proc/self/exe", &st);
     const char *sde = getenv("SOURCE_DATE_EPOCH");
-    snprintf(b->salt, sizeof b->salt, "kokous %s\nexe %lld %lld.%09ld\nexcerpt %d\npdfa %d\nSOURCE_DATE_EPOCH %s\n",
+    snprintf(b->salt, sizeof b->salt, "kokous %s\nexe %lld %lld.%09ld\nexcerpt %d\npdfa %d\npublic %d\nSOURCE_DATE_EPOCH %s\n",
              KK_VERSION, (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-             b->opts.excerpt_section, b->opts.pdfa_part, sde ? sde : "");
+             b->opts.excerpt_section, b->opts.pdfa_part, !b->opts.skip_public, sde ? sde : "");
 }
 
 static bool up_to_date(const kk_stamp_entry *e, const kk_input *in, const char *out_dir, kk_deps *deps)
@@ -652,6 +652,8 @@ int kk_cmd_build(int argc, char **argv)
             quiet = true;
         } else if (!strcmp(a, "--force")) {
             force = true;
+        } else if (!strcmp(a, "--no-public")) {
+            b.opts.skip_public = true;
         } else if (a[0] == '-' && a[1]) {
             free(paths);
             return usage_error("unknown or incomplete option", a);

@@ -103,3 +103,14 @@ if [ -z "${KOKOUS_VALGRIND:-}" ] && command -v script > /dev/null; then
     script -qec "$KOKOUS build -q input -o $B/tty2 -j2" /dev/null > "$B/tty2.out" 2>&1 < /dev/null
     ! grep -q "docs/s" "$B/tty2.out" && pass "batch: --quiet hides the progress bar" || fail "batch: progress bar with --quiet"
 fi
+
+# --no-public: no public versions, the rest byte-identical; the option is
+# part of the stamp, so a later build without it writes them.
+kk build -q input -o "$B/np" --no-public -j2 > /dev/null 2>&1
+kk build -q input -o "$B/all" -j2 > /dev/null 2>&1
+[ -z "$(ls "$B/np" | grep '\.public\.pdf$')" ] && [ -n "$(ls "$B/all" | grep '\.public\.pdf$')" ] \
+    && pass "batch: --no-public writes no public PDFs" || fail "batch: --no-public" "$(ls "$B/np" | head)"
+if diff -r -x '.kokous-stamp*' -x '*.public.pdf' "$B/np" "$B/all" > "$B/diff" 2>&1; then pass "batch: --no-public leaves the other files as they are"; else fail "batch: --no-public changes other files" "$(head "$B/diff")"; fi
+kk build input -o "$B/np" -j2 > "$B/np.out" 2>&1
+nostamp "$B/np" "$B/all" > /dev/null 2>&1 && grep -q "skipped 0," "$B/np.out" \
+    && pass "batch: a build without --no-public after one with it rebuilds the public PDFs" || fail "batch: stamp ignores --no-public" "$(cat "$B/np.out")"
