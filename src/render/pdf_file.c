@@ -389,6 +389,78 @@ long kk_pdf_add_stream(kk_pdf *p, kk_pdf_val *dict, const unsigned char *data, s
     return num;
 }
 
+/* ---- copying between files ------------------------------------------------ */
+
+typedef struct {
+    kk_pdf *dst, *src;
+    long *map; /* src object number -> dst object number */
+    int depth;
+} importer;
+
+static bool import_value(importer *im, kk_pdf_val *v, kk_pdf_val *out);
+
+static long import_object(importer *im, long num)
+{
+    if (num <= 0 || (size_t)num >= im->src->nobjs || !kk_pdf_get(im->src, num))
+        return 0;
+    if (im->map[num])
+        return im->map[num];
+    long to = kk_pdf_add(im->dst, kk_pdf_token_copy(im->dst, KK_PDF_NULL, "null", 4));
+    if (!to)
+        return -1;
+    im->map[num] = to;
+    kk_pdf_val copy;
+    if (!import_value(im, kk_pdf_get(im->src, num), &copy))
+        return -1;
+    pdf_obj *so = &im->src->objs[num], *d = &im->dst->objs[to];
+    d->val = copy;
+    if (so->stream) {
+        unsigned char *data = kk_pdf_alloc(im->dst, so->data_len + 1);
+        if (!data)
+            return -1;
+        memcpy(data, so->data, so->data_len);
+        d->stream = true;
+        d->data = data;
+        d->data_len = so->data_len;
+        kk_pdf_dict_set(im->dst, &d->val, "/Length", kk_pdf_new_int(im->dst, (long long)so->data_len));
+    }
+    return im->dst->oom ? -1 : to;
+}
+
+static bool import_value(importer *im, kk_pdf_val *v, kk_pdf_val *out)
+{
+    if (++im->depth > 64)
+        return false;
+    bool ok = true;
+    if (v->kind == KK_PDF_REF) {
+        long to = import_object(im, v->u.ref.num);
+        ok = to >= 0;
+        *out = to > 0 ? kk_pdf_new_ref(to) : kk_pdf_token_copy(im->dst, KK_PDF_NULL, "null", 4);
+    } else if (v->kind == KK_PDF_ARRAY || v->kind == KK_PDF_DICT) {
+        *out = (kk_pdf_val){ .kind = v->kind };
+        size_t n = v->u.list.n;
+        out->u.list.v = kk_pdf_alloc(im->dst, (n ? n : 1) * sizeof *out->u.list.v);
+        out->u.list.n = out->u.list.cap = out->u.list.v ? n : 0;
+        ok = out->u.list.v != NULL;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = import_value(im, &v->u.list.v[i], &out->u.list.v[i]);
+    } else {
+        *out = kk_pdf_token_copy(im->dst, v->kind, v->u.tok.s, v->u.tok.len);
+    }
+    im->depth--;
+    return ok && !im->dst->oom;
+}
+
+bool kk_pdf_import(kk_pdf *dst, kk_pdf *src, kk_pdf_val *v, kk_pdf_val *out)
+{
+    importer im = { dst, src, calloc(src->nobjs + 1, sizeof(long)), 0 };
+    bool ok = im.map && import_value(&im, v, out);
+    free(im.map);
+    if (!ok)
+        dst->oom = true;
+    return ok;
+}
+
 /* ---- pages ---------------------------------------------------------------- */
 
 static void walk_pages(kk_pdf *p, kk_pdf_val *node_ref, int depth)

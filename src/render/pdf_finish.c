@@ -453,11 +453,86 @@ static bool mark_artifacts(finisher *f, kk_pdf_val *root)
     return true;
 }
 
+/* ---- overlay: the public version's footer --------------------------------- */
+
+/* The dictionary behind `v` (a reference or a direct dictionary inside the
+ * object `owner`), made editable; NULL when it is neither. */
+static kk_pdf_val *editable_dict(finisher *f, long owner, kk_pdf_val *v)
+{
+    long num = kk_pdf_ref_num(v);
+    kk_pdf_val *d = num ? kk_pdf_edit(f->p, num) : (kk_pdf_edit(f->p, owner), v);
+    return kk_pdf_is_dict(d) ? d : NULL;
+}
+
+/* Draws the first page of `overlay` (a Cairo PDF of the same page size)
+ * over every page, as one Form XObject shared by all pages and marked as
+ * an artifact: a running footer is not document content. */
+static bool add_overlay(finisher *f, const unsigned char *overlay, size_t len)
+{
+    kk_pdf *o = kk_pdf_read(overlay, len, f->out_path, f->diag);
+    if (!o)
+        return false;
+    size_t n;
+    const long *opages = kk_pdf_pages(o, &n);
+    kk_pdf_val *opage = n ? kk_pdf_get(o, opages[0]) : NULL;
+    kk_pdf_val *content = kk_pdf_dict_get(opage, "/Contents");
+    kk_pdf_val *ores = kk_pdf_dict_get(opage, "/Resources"), *obox = kk_pdf_dict_get(opage, "/MediaBox");
+    kk_pdf_val form_ref, res, box;
+    bool ok = content && ores && obox && kk_pdf_is_stream(o, kk_pdf_ref_num(content)) &&
+              kk_pdf_import(f->p, o, content, &form_ref) && kk_pdf_import(f->p, o, ores, &res) &&
+              kk_pdf_import(f->p, o, obox, &box);
+    kk_pdf_free(o);
+    if (!ok) {
+        if (!kk_pdf_oom(f->p))
+            kk_sys_error(f->diag, f->out_path, "cannot finish the PDF: the overlay page is unreadable");
+        return kk_pdf_oom(f->p) ? oom(f) : false;
+    }
+    long form = kk_pdf_ref_num(&form_ref);
+    kk_pdf_val *fd = kk_pdf_edit(f->p, form);
+    set_parsed(f, fd, "/Type", "/XObject");
+    set_parsed(f, fd, "/Subtype", "/Form");
+    kk_pdf_dict_set(f->p, fd, "/BBox", box);
+    kk_pdf_dict_set(f->p, fd, "/Resources", res);
+    /* the page's own content inside q/Q, so that it cannot move the overlay */
+    static const char before[] = "q\n", after[] = "Q\n/Artifact BMC /KkOverlay Do EMC\n";
+    long pre = kk_pdf_add_stream(f->p, NULL, (const unsigned char *)before, sizeof before - 1, false);
+    long post = kk_pdf_add_stream(f->p, NULL, (const unsigned char *)after, sizeof after - 1, false);
+    if (!pre || !post)
+        return oom(f);
+    const long *pages = kk_pdf_pages(f->p, &n);
+    for (size_t i = 0; i < n; i++) {
+        kk_pdf_val *page = kk_pdf_edit(f->p, pages[i]);
+        kk_pdf_val *contents = kk_pdf_dict_get(page, "/Contents");
+        kk_pdf_val arr = kk_pdf_new_parsed(f->p, "[ ]");
+        kk_pdf_array_insert(f->p, &arr, 0, kk_pdf_new_ref(pre));
+        if (contents && contents->kind == KK_PDF_REF)
+            kk_pdf_array_insert(f->p, &arr, 1, *contents);
+        for (size_t k = 0; kk_pdf_is_array(contents) && k < contents->u.list.n; k++)
+            kk_pdf_array_insert(f->p, &arr, arr.u.list.n, contents->u.list.v[k]);
+        kk_pdf_array_insert(f->p, &arr, arr.u.list.n, kk_pdf_new_ref(post));
+        kk_pdf_dict_set(f->p, page, "/Contents", arr);
+        if (!kk_pdf_dict_get(page, "/Resources"))
+            set_parsed(f, page, "/Resources", "<< >>");
+        kk_pdf_val *pres = editable_dict(f, pages[i], kk_pdf_dict_get(page, "/Resources"));
+        if (pres && !kk_pdf_dict_get(pres, "/XObject"))
+            set_parsed(f, pres, "/XObject", "<< >>");
+        kk_pdf_val *xo = pres ? kk_pdf_dict_get(pres, "/XObject") : NULL;
+        long pres_num = kk_pdf_ref_num(kk_pdf_dict_get(page, "/Resources"));
+        xo = xo ? editable_dict(f, pres_num ? pres_num : pages[i], xo) : NULL;
+        if (!xo || !kk_pdf_dict_set(f->p, xo, "/KkOverlay", kk_pdf_new_ref(form))) {
+            kk_sys_error(f->diag, f->out_path, "cannot finish the PDF: page %zu has no usable resources", i + 1);
+            return false;
+        }
+    }
+    return !kk_pdf_oom(f->p) || oom(f);
+}
+
 /* ---- entry point ---------------------------------------------------------- */
 
 static bool finish(finisher *f, kk_pdf_docinfo *m, const unsigned char *icc, size_t icc_len,
                    unsigned char **out, size_t *out_len)
 {
+    *out = NULL;
     m->producer = make_producer(f);
     if (!m->producer)
         return oom(f);
@@ -483,10 +558,11 @@ static bool finish(finisher *f, kk_pdf_docinfo *m, const unsigned char *icc, siz
     return *out || oom(f);
 }
 
-bool kk_pdf_finish_memory(const unsigned char *pdf, size_t len, const char *out_path,
-                          const kk_pdf_meta *meta, kk_diag *diag)
+bool kk_pdf_finish_pair(const unsigned char *pdf, size_t len, const char *out_path,
+                        const unsigned char *overlay, size_t overlay_len, const char *overlay_path,
+                        const kk_pdf_meta *meta, kk_diag *diag)
 {
-    if (!pdf || !out_path || !out_path[0]) {
+    if (!pdf || !out_path || !out_path[0] || (overlay && (!overlay_path || !overlay_path[0]))) {
         kk_sys_error(diag, NULL, "kk_pdf_finish: no input or output path");
         return false;
     }
@@ -508,11 +584,29 @@ bool kk_pdf_finish_memory(const unsigned char *pdf, size_t len, const char *out_
     bool ok = f.p && finish(&f, &m, icc, icc_len, &out, &out_len) &&
               kk_write_atomic(out_path, out, out_len, diag);
     free(out);
+    out = NULL;
+    if (ok && overlay) {
+        /* the second file shares the parse and every edit so far */
+        f.out_path = overlay_path;
+        kk_pdf_write_opts wo = { .version = m.pdfa_part == 1 ? "1.4" : NULL,
+                                 .object_streams = m.pdfa_part != 1 };
+        ok = add_overlay(&f, overlay, overlay_len) && (out = kk_pdf_write(f.p, &wo, &out_len)) &&
+             kk_write_atomic(overlay_path, out, out_len, diag);
+        if (ok && !out)
+            ok = oom(&f);
+        free(out);
+    }
     kk_pdf_free(f.p);
     free(f.refs);
     free(icc);
     kk_pdf_docinfo_free(&m);
     return ok;
+}
+
+bool kk_pdf_finish_memory(const unsigned char *pdf, size_t len, const char *out_path,
+                          const kk_pdf_meta *meta, kk_diag *diag)
+{
+    return kk_pdf_finish_pair(pdf, len, out_path, NULL, 0, NULL, meta, diag);
 }
 
 bool kk_pdf_finish(const char *in_path, const char *out_path,

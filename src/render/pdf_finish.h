@@ -61,4 +61,14 @@ bool kk_pdf_finish(const char *in_path, const char *out_path,
 bool kk_pdf_finish_memory(const unsigned char *pdf, size_t len, const char *out_path,
                           const kk_pdf_meta *meta, kk_diag *diag);
 
+/* kk_pdf_finish_memory into out_path and, from the same parse, a second
+ * file overlay_path: the same document with the first page of `overlay`
+ * (a Cairo PDF of the same page size, borrowed) drawn over every page as
+ * one shared Form XObject inside an /Artifact sequence.  This is how the
+ * public version gets its footer without being drawn a second time.  If
+ * the second file fails, the first stays written. */
+bool kk_pdf_finish_pair(const unsigned char *pdf, size_t len, const char *out_path,
+                        const unsigned char *overlay, size_t overlay_len, const char *overlay_path,
+                        const kk_pdf_meta *meta, kk_diag *diag);
+
 #endif

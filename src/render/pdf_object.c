@@ -470,7 +470,7 @@ bool kk_pdf_array_insert(kk_pdf *p, kk_pdf_val *arr, size_t at, kk_pdf_val v)
     return true;
 }
 
-static kk_pdf_val copied(kk_pdf *p, kk_pdf_kind kind, const char *s, size_t n)
+kk_pdf_val kk_pdf_token_copy(kk_pdf *p, kk_pdf_kind kind, const char *s, size_t n)
 {
     char *c = kk_pdf_alloc(p, n + 1);
     if (!c)
@@ -483,12 +483,12 @@ kk_pdf_val kk_pdf_new_int(kk_pdf *p, long long n)
 {
     char buf[32];
     int len = snprintf(buf, sizeof buf, "%lld", n);
-    return copied(p, KK_PDF_NUMBER, buf, (size_t)len);
+    return kk_pdf_token_copy(p, KK_PDF_NUMBER, buf, (size_t)len);
 }
 
 kk_pdf_val kk_pdf_new_name(kk_pdf *p, const char *name)
 {
-    return copied(p, KK_PDF_NAME, name, strlen(name));
+    return kk_pdf_token_copy(p, KK_PDF_NAME, name, strlen(name));
 }
 
 kk_pdf_val kk_pdf_new_ref(long num)
@@ -532,8 +532,8 @@ kk_pdf_val kk_pdf_new_text(kk_pdf *p, const char *utf8)
         }
         kk_buf_add(&b, ">");
     }
-    kk_pdf_val v = b.oom ? (p->oom = true, copied(p, KK_PDF_NULL, "null", 4))
-                         : copied(p, KK_PDF_STRING, b.s, b.len);
+    kk_pdf_val v = b.oom ? (p->oom = true, kk_pdf_token_copy(p, KK_PDF_NULL, "null", 4))
+                         : kk_pdf_token_copy(p, KK_PDF_STRING, b.s, b.len);
     kk_buf_free(&b);
     return v;
 }
@@ -541,12 +541,12 @@ kk_pdf_val kk_pdf_new_text(kk_pdf *p, const char *utf8)
 kk_pdf_val kk_pdf_new_parsed(kk_pdf *p, const char *pdf)
 {
     size_t n = strlen(pdf), pos = 0;
-    kk_pdf_val v = copied(p, KK_PDF_STRING, pdf, n), out;
+    kk_pdf_val v = kk_pdf_token_copy(p, KK_PDF_STRING, pdf, n), out;
     const char *why;
     if (v.kind == KK_PDF_NULL ||
         !kk_pdf_parse_at(p, (const unsigned char *)v.u.tok.s, n, &pos, &out, &why)) {
         p->oom = true; /* only our own literals come here: a failure is a bug */
-        return copied(p, KK_PDF_NULL, "null", 4);
+        return kk_pdf_token_copy(p, KK_PDF_NULL, "null", 4);
     }
     return out;
 }

@@ -114,6 +114,11 @@ bool kk_pdf_stream_replace(kk_pdf *p, long num, const unsigned char *data, size_
 long kk_pdf_add_stream(kk_pdf *p, kk_pdf_val *dict, const unsigned char *data, size_t len,
                        bool compress);
 
+/* Copies v, a value of `src`, into `dst` as *out: every object it refers
+ * to (and theirs) becomes a new object of dst, streams with their data as
+ * stored.  src may be freed afterwards.  False when out of memory. */
+bool kk_pdf_import(kk_pdf *dst, kk_pdf *src, kk_pdf_val *v, kk_pdf_val *out);
+
 /* The pages in order (object numbers, borrowed), walking the page tree. */
 const long *kk_pdf_pages(kk_pdf *p, size_t *count);
 

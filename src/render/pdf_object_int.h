@@ -50,6 +50,10 @@ size_t kk_pdf_skip_ws(const unsigned char *s, size_t len, size_t pos);
 /* s[pos..] starts with the keyword kw followed by a delimiter or the end. */
 bool kk_pdf_keyword_at(const unsigned char *s, size_t len, size_t pos, const char *kw);
 
+/* A token (NULL .. NAME) whose text is copied into p's arena; null when
+ * out of memory. */
+kk_pdf_val kk_pdf_token_copy(kk_pdf *p, kk_pdf_kind kind, const char *s, size_t n);
+
 /* Appends v in PDF syntax. */
 void kk_pdf_serialize(kk_buf *b, const kk_pdf_val *v);
 

@@ -111,6 +111,30 @@ static bool make_linkonly_pdf(const char *path)
     return true;
 }
 
+/* The public version's footer: one line on an otherwise empty page. */
+static bool make_overlay_pdf(const char *path)
+{
+    cairo_surface_t *s = cairo_pdf_surface_create(path, 595.0, 842.0);
+    cairo_t *cr = cairo_create(s);
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, 8);
+    text_at(cr, 72, 820, "Verkkoversio. Henkil\xc3\xb6tiedot on poistettu.");
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return true;
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = malloc(1 << 22);
+    *len = f && buf ? fread(buf, 1, 1 << 22, f) : 0;
+    if (f)
+        fclose(f);
+    return buf;
+}
+
 /* The flat /Nums array of the ParentTree, or a null handle. */
 static qpdf_oh parent_nums(qpdf_data q)
 {
@@ -280,7 +304,7 @@ int main(int argc, char **argv)
     CHECK(count_dangling(reparented, &links) == 0 && links == 2);
     remove(broken);
 
-    /* Cairo's damaged link-only file: qpdf repairs it (with warnings) and
+    /* Cairo's damaged link-only file: read with warnings, and
      * the stray /StructParent(s) are dropped. */
     char *linkonly = join(dir, "linkonly.pdf");
     kk_diag *warn = kk_diag_new(KK_DIAG_COLLECT, NULL);
@@ -296,23 +320,46 @@ int main(int argc, char **argv)
     free(reparented);
     free(linkonly);
 
+    /* A pair from one parse: the second file has the overlay on every page. */
+    char *ov = join(dir, "overlay.tmp"), *pa = join(dir, "pair-a.pdf"), *pb = join(dir, "pair-b.pdf");
+    size_t raw_len = 0, ov_len = 0;
+    CHECK(make_overlay_pdf(ov));
+    unsigned char *raw_data = slurp(raw, &raw_len), *ov_data = slurp(ov, &ov_len);
+    meta.pdfa_part = 0;
+    CHECK(kk_pdf_finish_pair(raw_data, raw_len, pa, ov_data, ov_len, pb, &meta, diag));
+    remove(ov);
+    free(ov);
+
     /* Failures must report and leave nothing behind. */
     kk_diag *quiet = kk_diag_new(KK_DIAG_COLLECT, NULL);
+    char *pc = join(dir, "pair-c.pdf");
+    CHECK(!kk_pdf_finish_pair(raw_data, raw_len, pa, (const unsigned char *)"junk", 4, pc, &meta, quiet));
+    CHECK(kk_diag_error_count(quiet) == 1);
+    FILE *pcf = fopen(pc, "rb");
+    CHECK(pcf == NULL);
+    if (pcf)
+        fclose(pcf);
+    free(pc);
+    free(pa);
+    free(pb);
+    free(raw_data);
+    free(ov_data);
     char *missing = join(dir, "no-such-input.pdf");
     char *bad_out = join(dir, "bad.pdf");
     CHECK(!kk_pdf_finish(missing, bad_out, &meta, quiet));
-    CHECK(kk_diag_error_count(quiet) == 1);
-    CHECK(!kk_pdf_finish(raw, "/nonexistent-dir/x.pdf", &meta, quiet));
     CHECK(kk_diag_error_count(quiet) == 2);
+    CHECK(!kk_pdf_finish(raw, "/nonexistent-dir/x.pdf", &meta, quiet));
+    CHECK(kk_diag_error_count(quiet) == 3);
     kk_pdf_meta no_title = meta;
     no_title.title = NULL;
     CHECK(!kk_pdf_finish(raw, bad_out, &no_title, quiet));
     kk_pdf_meta bad_icc = meta;
     bad_icc.icc_path = "/nonexistent.icc";
+    bad_icc.pdfa_part = 1;
     CHECK(!kk_pdf_finish(raw, bad_out, &bad_icc, quiet));
-    /* Not a PDF at all: qpdf must fail, not recover into garbage. */
+    /* Not a PDF at all: refused, not recovered into garbage. */
     CHECK(!kk_pdf_finish("/etc/hostname", bad_out, &meta, quiet));
-    CHECK(kk_diag_error_count(quiet) == 5);
+    CHECK(kk_diag_error_count(quiet) == 6);
     for (size_t i = 0; i < kk_diag_count(quiet); i++)
         fprintf(stderr, "expected: %s\n", kk_diag_get(quiet, i)->message);
     FILE *f = fopen(bad_out, "rb");

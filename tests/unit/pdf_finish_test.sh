@@ -24,7 +24,7 @@ $run ./build/pdf_finish_test "$B/run1" 2>"$B/run1.log" || { cat "$B/run1.log"; f
 sleep 1
 ./build/pdf_finish_test "$B/run2" 2>"$B/run2.log" || fail "C checks (run 2)"
 
-for f in plain a1b a2b inplace linkonly reparented; do
+for f in plain a1b a2b inplace linkonly reparented pair-a pair-b; do
     pdf="$B/run1/$f.pdf"
     [ -f "$pdf" ] || { fail "$f.pdf missing"; continue; }
     cmp -s "$pdf" "$B/run2/$f.pdf" || fail "$f.pdf differs between runs"
@@ -59,6 +59,16 @@ pdfinfo -meta "$B/run1/plain.pdf" | grep -q pdfaid && fail "plain.pdf claims PDF
 head -c 8 "$B/run1/a1b.pdf" | grep -q '%PDF-1.4' || fail "a1b.pdf is not PDF 1.4"
 grep -aq '/ObjStm' "$B/run1/a1b.pdf" && fail "a1b.pdf has object streams"
 grep -aq '/S /Transparency' "$B/run1/a1b.pdf" && fail "a1b.pdf has transparency groups"
+
+# The pair: the same document, the second with the footer on each page,
+# drawn as an artifact; the first without it.
+A=$(pdftotext "$B/run1/pair-a.pdf" -) P=$(pdftotext "$B/run1/pair-b.pdf" -)
+[ "$(echo "$P" | grep -c 'Verkkoversio. Henkilötiedot on poistettu.')" -eq 2 ] || fail "pair-b.pdf: footer not on both pages"
+echo "$A" | grep -q Verkkoversio && fail "pair-a.pdf has the footer"
+[ "$(echo "$P" | grep -v -e Verkkoversio -e '^$')" = "$(echo "$A" | grep -v '^$')" ] || fail "pair-b.pdf differs in more than the footer"
+cmp -s "$B/run1/pair-a.pdf" "$B/run1/plain.pdf" || fail "pair-a.pdf differs from plain.pdf"
+qpdf --qdf --object-streams=disable "$B/run1/pair-b.pdf" "$B/pair-b.qdf" 2>/dev/null
+python3 tests/tools/check_artifacts.py "$B/pair-b.qdf" > "$B/art.txt" 2>&1 || fail "pair-b.pdf: $(cat "$B/art.txt")"
 
 J=/usr/share/java
 if [ -f $J/preflight.jar ] && command -v java >/dev/null; then
