@@ -219,26 +219,54 @@ static void header_text(cctx *c)
     }
 }
 
-static void show(cairo_t *cr, kk_typesetter *ts, const kk_text_style *st, const char *text,
-                 double x, double y, double width, int align)
+static void header_text_clear(kk_header_text *h)
 {
-    kk_buf b = { 0 };
-    kk_buf_add_escaped(&b, text, strlen(text));
-    char *markup = kk_buf_take(&b);
-    kk_text_style s = *st;
-    s.align = align;
-    PangoLayout *l = markup ? kk_typesetter_layout(ts, &s, markup, width) : NULL;
-    free(markup);
-    if (!l)
-        return;
+    if (h->layout)
+        g_object_unref(h->layout);
+    h->layout = NULL;
+}
+
+/* Draws `text` at (x, y), laying it out only the first time (or when the
+ * width differs): the composition is drawn once per page and per version. */
+static void show(cairo_t *cr, kk_typesetter *ts, kk_header_text *h, const kk_text_style *st,
+                 const char *text, double x, double y, double width, int align)
+{
+    if (h->layout && h->width != width)
+        header_text_clear(h);
+    if (!h->layout) {
+        kk_buf b = { 0 };
+        kk_buf_add_escaped(&b, text, strlen(text));
+        char *markup = kk_buf_take(&b);
+        kk_text_style s = *st;
+        s.align = align;
+        h->layout = markup ? kk_typesetter_layout(ts, &s, markup, width) : NULL;
+        h->width = width;
+        free(markup);
+        if (!h->layout)
+            return;
+    }
     cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, l);
-    g_object_unref(l);
+    pango_cairo_show_layout(cr, h->layout);
+}
+
+/* The slot for the page number of `page`; NULL on out of memory. */
+static kk_header_text *pageno_slot(kk_composition *k, int page, int pages)
+{
+    if (k->pageno_of != pages || page > k->npageno) {
+        for (int i = 0; i < k->npageno; i++)
+            header_text_clear(&k->pageno[i]);
+        free(k->pageno);
+        k->pageno = calloc((size_t)(pages > page ? pages : page), sizeof *k->pageno);
+        k->npageno = k->pageno ? (pages > page ? pages : page) : 0;
+        k->pageno_of = pages;
+    }
+    return page >= 1 && page <= k->npageno ? &k->pageno[page - 1] : NULL;
 }
 
 void kk_compose_decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *user)
 {
     kk_composition *k = user;
+    kk_header_text *h = k->hdr;
     double left = g->margin_left, right = g->width - g->margin_right;
     double y = k->header_top, line = k->header.size * 1.3;
     double mid = left + k->tab_doctype;
@@ -248,29 +276,32 @@ void kk_compose_decorate(cairo_t *cr, int page, int pages, const kk_page_geometr
         cairo_fill(cr);
     }
     if (k->logo) {
-        double w = cairo_image_surface_get_width(k->logo), h = cairo_image_surface_get_height(k->logo);
+        double w = cairo_image_surface_get_width(k->logo), h_ = cairo_image_surface_get_height(k->logo);
         double scale = k->logo_width / w;
         cairo_save(cr);
         cairo_translate(cr, left, y);
         cairo_scale(cr, scale, scale);
         cairo_set_source_surface(cr, k->logo, 0, 0);
-        cairo_rectangle(cr, 0, 0, w, h);
+        cairo_rectangle(cr, 0, 0, w, h_);
         cairo_fill(cr);
         cairo_restore(cr);
-        show(cr, k->ts, &k->header, k->subline, left, y + h * scale + 2, mid - left - 12, 0);
+        show(cr, k->ts, &h[KK_HDR_SUBLINE], &k->header, k->subline, left, y + h_ * scale + 2, mid - left - 12, 0);
     } else {
-        show(cr, k->ts, &k->header_bold, k->organization, left, y, mid - left - 12, 0);
-        show(cr, k->ts, &k->header, k->subline, left, y + line, mid - left - 12, 0);
+        show(cr, k->ts, &h[KK_HDR_ORG], &k->header_bold, k->organization, left, y, mid - left - 12, 0);
+        show(cr, k->ts, &h[KK_HDR_SUBLINE], &k->header, k->subline, left, y + line, mid - left - 12, 0);
     }
-    show(cr, k->ts, &k->header_bold, k->doctype, mid, y, right - mid - 60, 0);
+    show(cr, k->ts, &h[KK_HDR_DOCTYPE], &k->header_bold, k->doctype, mid, y, right - mid - 60, 0);
     if (*k->number)
-        show(cr, k->ts, &k->header, k->number, mid, y + line, right - mid - 60, 0);
-    show(cr, k->ts, &k->header, k->date, mid, y + line * (*k->number ? 2 : 1), right - mid - 60, 0);
+        show(cr, k->ts, &h[KK_HDR_NUMBER], &k->header, k->number, mid, y + line, right - mid - 60, 0);
+    show(cr, k->ts, &h[KK_HDR_DATE], &k->header, k->date, mid, y + line * (*k->number ? 2 : 1), right - mid - 60, 0);
     char pg[64];
     snprintf(pg, sizeof pg, "%d (%d)", page, pages);
-    show(cr, k->ts, &k->header, pg, right - 80, y, 80, 2);
+    kk_header_text *ph = pageno_slot(k, page, pages);
+    kk_header_text once = { 0 };
+    show(cr, k->ts, ph ? ph : &once, &k->header, pg, right - 80, y, 80, 2);
+    header_text_clear(&once);
     if (*k->footer)
-        show(cr, k->ts, &k->small, k->footer, left, g->height - g->margin_bottom + 10, right - left, 0);
+        show(cr, k->ts, &h[KK_HDR_FOOTER], &k->small, k->footer, left, g->height - g->margin_bottom + 10, right - left, 0);
 }
 
 /* ---- entry ---- */
@@ -394,6 +425,7 @@ bool kk_composition_set_public(kk_composition *c, const kk_style *style,
         return false;
     free(c->footer);
     c->footer = footer;
+    header_text_clear(&c->hdr[KK_HDR_FOOTER]);
     return true;
 }
 
@@ -413,5 +445,10 @@ void kk_composition_free(kk_composition *k)
     free(k->title);
     if (k->logo)
         cairo_surface_destroy(k->logo);
+    for (int i = 0; i < KK_HDR_N; i++)
+        header_text_clear(&k->hdr[i]);
+    for (int i = 0; i < k->npageno; i++)
+        header_text_clear(&k->pageno[i]);
+    free(k->pageno);
     free(k);
 }

@@ -5,8 +5,21 @@
 #include "layout/compose.h"
 #include "layout/richtext.h"
 
+/* A running-header text laid out once and drawn on every page: shaping it
+ * anew per page cost more than drawing it. */
+typedef struct kk_header_text {
+    PangoLayout *layout;          /* owned, NULL until first drawn */
+    double width;                 /* what it was laid out at */
+} kk_header_text;
+
+enum { KK_HDR_ORG, KK_HDR_SUBLINE, KK_HDR_DOCTYPE, KK_HDR_NUMBER, KK_HDR_DATE,
+       KK_HDR_FOOTER, KK_HDR_N };
+
 struct kk_composition {
     kk_typesetter *ts;
+    kk_header_text hdr[KK_HDR_N];
+    kk_header_text *pageno;       /* owned, one per page: "n (N)" */
+    int npageno, pageno_of;       /* its length; the N it was made for */
     char *organization, *subline, *doctype, *number, *date, *footer;
     char *title;
     cairo_surface_t *logo;
