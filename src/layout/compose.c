@@ -300,8 +300,18 @@ void kk_compose_decorate(cairo_t *cr, int page, int pages, const kk_page_geometr
     kk_header_text once = { 0 };
     show(cr, k->ts, ph ? ph : &once, &k->header, pg, right - 80, y, 80, 2);
     header_text_clear(&once);
+    kk_compose_decorate_public(cr, page, pages, g, user);
+}
+
+void kk_compose_decorate_public(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *user)
+{
+    kk_composition *k = user;
+    (void)page;
+    (void)pages;
+    double left = g->margin_left, right = g->width - g->margin_right;
     if (*k->footer)
-        show(cr, k->ts, &h[KK_HDR_FOOTER], &k->small, k->footer, left, g->height - g->margin_bottom + 10, right - left, 0);
+        show(cr, k->ts, &k->hdr[KK_HDR_FOOTER], &k->small, k->footer, left,
+             g->height - g->margin_bottom + 10, right - left, 0);
 }
 
 /* ---- entry ---- */

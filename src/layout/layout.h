@@ -165,6 +165,14 @@ bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
                                kk_decorate_fn decorate, void *user, int *pages,
                                kk_diag *diag);
 
+/* One page of size g drawn by draw(cr, page, pages, g, user) alone, as an
+ * untagged Cairo PDF in memory (*data, caller frees): e.g. what the public
+ * version adds to every page, for the finishing stage to lay over the
+ * official one (render/pdf_finish.h, kk_pdf_finish_pair). */
+bool kk_render_page_pdf_memory(const kk_page_geometry *g, kk_decorate_fn draw, void *user,
+                               int page, int pages, unsigned char **data, size_t *len,
+                               kk_diag *diag);
+
 /* Paginates without drawing; returns the page count, 0 on error. */
 int kk_flow_paginate(kk_flow *f);
 

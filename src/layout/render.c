@@ -345,3 +345,28 @@ bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
     *len = m.len;
     return true;
 }
+
+bool kk_render_page_pdf_memory(const kk_page_geometry *g, kk_decorate_fn draw, void *user,
+                               int page, int pages, unsigned char **data, size_t *len,
+                               kk_diag *diag)
+{
+    *data = NULL;
+    *len = 0;
+    membuf m = { 0 };
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(mem_write, &m, g->width, g->height);
+    cairo_t *cr = cairo_create(s);
+    draw(cr, page, pages, g, user);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_status_t st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (st != CAIRO_STATUS_SUCCESS || m.oom) {
+        kk_sys_error(diag, NULL, "cannot draw a page: %s",
+                     m.oom ? "out of memory" : cairo_status_to_string(st));
+        free(m.p);
+        return false;
+    }
+    *data = m.p;
+    *len = m.len;
+    return true;
+}

@@ -111,20 +111,30 @@ static char *join_path(const char *dir, const char *id, const char *suffix)
     return p;
 }
 
-/* Draw the paginated flow to memory and finish it into `path`. */
+/* Draw the paginated flow to memory and finish it into `path`.  With
+ * `public_path`, the public version is made from the same drawing: its
+ * footer, drawn once, is laid over every page (kk_pdf_finish_pair). */
 static bool draw_and_finish(kk_renderer *r, const kk_doc *doc, kk_flow *flow, kk_composition *comp,
-                            const char *org, long long created, const char *path, kk_diag *diag)
+                            const kk_page_geometry *g, const kk_style *style, const kk_locale *loc,
+                            const char *org, long long created, const char *path,
+                            const char *public_path, kk_diag *diag)
 {
-    unsigned char *pdf = NULL;
-    size_t len = 0;
-    bool ok = kk_flow_render_pdf_memory(flow, &pdf, &len, kk_compose_decorate, comp, NULL, diag);
+    unsigned char *pdf = NULL, *overlay = NULL;
+    size_t len = 0, overlay_len = 0;
+    int pages = 0;
+    bool ok = kk_flow_render_pdf_memory(flow, &pdf, &len, kk_compose_decorate, comp, &pages, diag);
+    if (ok && public_path)
+        ok = kk_composition_set_public(comp, style, loc, doc->language) &&
+             kk_render_page_pdf_memory(g, kk_compose_decorate_public, comp, 1, pages,
+                                       &overlay, &overlay_len, diag);
     if (ok) {
         kk_pdf_meta meta = { .title = kk_composition_title(comp), .author = org,
                              .subject = doc->body, .creator = "kokous " KK_VERSION,
                              .lang = doc->language, .created = created, .pdfa_part = r->opts.pdfa_part };
-        ok = kk_pdf_finish_memory(pdf, len, path, &meta, diag);
+        ok = kk_pdf_finish_pair(pdf, len, path, overlay, overlay_len, public_path, &meta, diag);
     }
     free(pdf);
+    free(overlay);
     return ok;
 }
 
@@ -151,11 +161,8 @@ bool kk_render_pdf_files(kk_renderer *r, const kk_doc *doc, const kk_style *styl
     const char *org = doc->organization ? doc->organization : kk_text3_get(&style->organization, doc->language);
     if (ok) {
         kk_flow_set_metadata(flow, kk_composition_title(comp), org, iso);
-        ok = draw_and_finish(r, doc, flow, comp, org, created, path, diag);
+        ok = draw_and_finish(r, doc, flow, comp, &g, style, loc, org, created, path, public_path, diag);
     }
-    if (ok && public_path)
-        ok = kk_composition_set_public(comp, style, loc, doc->language)
-             && draw_and_finish(r, doc, flow, comp, org, created, public_path, diag);
     kk_composition_free(comp);
     kk_flow_free(flow);
     return ok;

@@ -137,3 +137,15 @@ else
     pass "open compounds are tied to their first part"
 fi
 grep -q "Wednesday 21 June 2017, 09:00–10:30" "$TMP/en.txt" && pass "en: date, time" || fail "en: date and time" "$(grep -n Wednesday "$TMP/en.txt")"
+
+# The public footer is drawn with the page (confidential-minutes: its public
+# version has its own layout) or laid over the official pages afterwards
+# (english-memo, svenska-agenda: nothing to remove); it must sit in the
+# same place either way, on every page.
+footer_at() { pdftotext -bbox "$1" - | grep -E '>(Verkkoversio\.|Web|Webbversion\.)</word>' | sed 's/.*xMin="\([0-9.]*\)" yMin="\([0-9.]*\)".*/\1 \2/' | sort -u; }
+drawn=$(footer_at "$OUT/confidential-minutes.public.pdf")
+for id in english-memo svenska-agenda; do
+    laid=$(footer_at "$OUT/$id.public.pdf")
+    [ -n "$drawn" ] && [ "$laid" = "$drawn" ] && pass "public footer laid over the pages where it is drawn: $id" \
+        || fail "public footer position: $id" "drawn: $drawn; laid over: $laid"
+done
