@@ -14,9 +14,31 @@ static bool is_public(const cctx *c) { return c->opts->public_version; }
 
 /* ---- the meeting block ---- */
 
+/* The title without the role word it repeats: "puheenjohtaja" of a chair
+ * is not printed twice, "jäsen, saapui klo 17.15" of a member is printed
+ * "jäsen, saapui klo 17.15".  Case-insensitive.  Borrowed from title. */
+static const char *title_after_role(const char *title, const char *role)
+{
+    size_t n = strlen(role);
+    if (!n || strlen(title) < n)
+        return title;
+    gchar *a = g_utf8_casefold(title, (gssize)n), *b = g_utf8_casefold(role, -1);
+    bool same = a && b && !strcmp(a, b);
+    g_free(a);
+    g_free(b);
+    if (!same)
+        return title;
+    if (!title[n])
+        return "";
+    if (title[n] == ',' && title[n + 1] == ' ')
+        return title + n + 2;
+    return title;
+}
+
 static const char *participant_role(cctx *c, const kk_participant *p)
 {
     kk_buf b = { 0 };
+    const char *role = "";
     if (p->deputy_of) {
         const char *names[] = { "name" };
         const char *values[] = { p->deputy_of };
@@ -24,10 +46,12 @@ static const char *participant_role(cctx *c, const kk_participant *p)
         kk_buf_add(&b, s ? s : "");
         free(s);
     } else {
-        kk_buf_add(&b, kk_c_role(c, p->role, false));
+        role = kk_c_role(c, p->role, false);
+        kk_buf_add(&b, role);
     }
-    if (p->title)
-        kk_buf_addf(&b, "%s%s", b.len ? ", " : "", p->title);
+    const char *title = p->title ? title_after_role(p->title, role) : "";
+    if (*title)
+        kk_buf_addf(&b, "%s%s", b.len ? ", " : "", title);
     if (p->organization)
         kk_buf_addf(&b, "%s%s", b.len ? ", " : "", p->organization);
     char *s = kk_buf_take(&b);

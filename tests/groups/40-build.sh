@@ -149,3 +149,33 @@ for id in english-memo svenska-agenda; do
     [ -n "$drawn" ] && [ "$laid" = "$drawn" ] && pass "public footer laid over the pages where it is drawn: $id" \
         || fail "public footer position: $id" "drawn: $drawn; laid over: $laid"
 done
+
+# A title that repeats the role word is printed once (docs/format.md).
+mkdir -p "$TMP/roles"
+sed 's/^#//' > "$TMP/roles/roles.yaml" <<'YAML'
+kind: minutes
+body: Kunnanhallitus
+organization: Testikunta
+meeting_number: 1/2024
+date: 2024-05-13
+start: "17:00"
+place: Kunnantalo
+participants:
+  - {name: Aino Aaltonen, role: chair, title: Puheenjohtaja}
+  - {name: Bertta Björk, role: member, title: "jäsen, saapui klo 17.15"}
+  - {name: Cecilia Castrén, role: member, title: jäsenyyskoordinaattori}
+  - {name: Daniel Dahl, role: secretary, title: hallintojohtaja}
+quorum: {lawful: true}
+minute_checkers: [Bertta Björk, Cecilia Castrén]
+items:
+  - {title: Avaus, proposal: Avataan., decision: Avattiin.}
+signatures:
+  - {name: Aino Aaltonen, role: chair}
+  - {name: Daniel Dahl, role: secretary}
+YAML
+kk build -q "$TMP/roles/roles.yaml" -o "$TMP/roles/out" > /dev/null 2>&1
+pdftotext -layout "$TMP/roles/out/testikunta-kunnanhallitus-2024-05-13.pdf" "$TMP/roles/t.txt" 2>/dev/null
+for want in "Aino Aaltonen +puheenjohtaja$" "Bertta Björk +jäsen, saapui klo 17.15$" \
+            "Cecilia Castrén +jäsen, jäsenyyskoordinaattori$" "Daniel Dahl +sihteeri, hallintojohtaja$"; do
+    grep -qE "$want" "$TMP/roles/t.txt" && pass "participant role and title: $want" || fail "participant role and title: $want" "$(grep -E 'Aaltonen|Björk|Castrén|Dahl' "$TMP/roles/t.txt")"
+done
