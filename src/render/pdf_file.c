@@ -49,6 +49,20 @@ static bool grow_objects(kk_pdf *p, size_t n)
     return true;
 }
 
+void kk_pdf_sort_by_offset(const kk_pdf *p, long *nums, size_t n)
+{
+    /* insertion sort: Cairo writes objects nearly in table order */
+    for (size_t i = 1; i < n; i++) {
+        long v = nums[i];
+        size_t j = i;
+        while (j > 0 && p->objs[nums[j - 1]].start > p->objs[v].start) {
+            nums[j] = nums[j - 1];
+            j--;
+        }
+        nums[j] = v;
+    }
+}
+
 /* Where each object ends: at the next object or at the table. */
 static bool find_ends(kk_pdf *p, size_t xref_at)
 {
@@ -59,16 +73,7 @@ static bool find_ends(kk_pdf *p, size_t xref_at)
     for (size_t i = 1; i < p->nobjs; i++)
         if (p->objs[i].present)
             order[n++] = (long)i;
-    /* insertion sort: Cairo writes objects nearly in table order */
-    for (size_t i = 1; i < n; i++) {
-        long v = order[i];
-        size_t j = i;
-        while (j > 0 && p->objs[order[j - 1]].start > p->objs[v].start) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = v;
-    }
+    kk_pdf_sort_by_offset(p, order, n);
     for (size_t i = 0; i < n; i++)
         p->objs[order[i]].end = i + 1 < n ? p->objs[order[i + 1]].start : xref_at;
     free(order);

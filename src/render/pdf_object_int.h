@@ -54,6 +54,9 @@ bool kk_pdf_keyword_at(const unsigned char *s, size_t len, size_t pos, const cha
  * out of memory. */
 kk_pdf_val kk_pdf_token_copy(kk_pdf *p, kk_pdf_kind kind, const char *s, size_t n);
 
+/* Sorts input object numbers by where they stand in the input. */
+void kk_pdf_sort_by_offset(const kk_pdf *p, long *nums, size_t n);
+
 /* Appends v in PDF syntax. */
 void kk_pdf_serialize(kk_buf *b, const kk_pdf_val *v);
 

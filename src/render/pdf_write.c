@@ -64,15 +64,7 @@ static long *write_order(kk_pdf *p, const bool *reach, size_t *n)
     for (size_t i = 1; i < p->nobjs; i++)
         if (reach[i] && !p->objs[i].added)
             order[k++] = (long)i;
-    for (size_t i = 1; i < k; i++) {
-        long v = order[i];
-        size_t j = i;
-        while (j > 0 && p->objs[order[j - 1]].start > p->objs[v].start) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = v;
-    }
+    kk_pdf_sort_by_offset(p, order, k);
     for (size_t i = 1; i < p->nobjs; i++)
         if (reach[i] && p->objs[i].added)
             order[k++] = (long)i;
