@@ -203,7 +203,7 @@ static void locate_stream(kk_pdf *p, long num, size_t pos)
     if (pos < o->end && s[pos] == '\n')
         pos++;
     long long n = -1;
-    kk_pdf_val *lv = kk_pdf_dict_get(&o->val, "/Length");
+    kk_pdf_val *lv = kk_pdf_dict_get(o->val, "/Length");
     if (lv && lv->kind == KK_PDF_REF && lv->u.ref.num != num) {
         pdf_obj *lo = lv->u.ref.num > 0 && (size_t)lv->u.ref.num < p->nobjs
                       ? &p->objs[lv->u.ref.num] : NULL;
@@ -238,22 +238,25 @@ kk_pdf_val *kk_pdf_get(kk_pdf *p, long num)
         return NULL;
     pdf_obj *o = &p->objs[num];
     if (!o->parsed) {
+        o->val = kk_pdf_alloc(p, sizeof *o->val);
+        if (!o->val)
+            return NULL;
         o->parsed = true;
         size_t pos = o->val_start;
         const char *why;
-        if (!kk_pdf_parse_at(p, p->in, o->end, &pos, &o->val, &why)) {
+        if (!kk_pdf_parse_at(p, p->in, o->end, &pos, o->val, &why)) {
             kk_diag_report(p->diag, KK_WARNING, KK_FAIL_SYSTEM, p->name, 0, 0,
                            "the rendered PDF's object %ld is unreadable (%s)", num, why);
-            o->val = (kk_pdf_val){ .kind = KK_PDF_NULL, .u.tok = { "null", 4 } };
+            *o->val = (kk_pdf_val){ .kind = KK_PDF_NULL, .u.tok = { "null", 4 } };
             o->val_end = o->val_start;
-            return &o->val;
+            return o->val;
         }
         o->val_end = pos;
         pos = kk_pdf_skip_ws(p->in, o->end, pos);
-        if (kk_pdf_is_dict(&o->val) && kk_pdf_keyword_at(p->in, o->end, pos, "stream"))
+        if (kk_pdf_is_dict(o->val) && kk_pdf_keyword_at(p->in, o->end, pos, "stream"))
             locate_stream(p, num, pos + 6);
     }
-    return &o->val;
+    return o->val;
 }
 
 kk_pdf_val *kk_pdf_edit(kk_pdf *p, long num)
@@ -271,13 +274,15 @@ kk_pdf_val *kk_pdf_resolve(kk_pdf *p, kk_pdf_val *v)
 
 long kk_pdf_add(kk_pdf *p, kk_pdf_val v)
 {
-    if (!grow_objects(p, p->nobjs + 1)) {
+    kk_pdf_val *val = kk_pdf_alloc(p, sizeof *val);
+    if (!val || !grow_objects(p, p->nobjs + 1)) {
         p->oom = true;
         return 0;
     }
+    *val = v;
     long num = (long)p->nobjs++;
     p->objs[num] = (pdf_obj){ .listed = true, .present = true, .parsed = true,
-                              .dirty = true, .added = true, .val = v };
+                              .dirty = true, .added = true, .val = val };
     return num;
 }
 
@@ -418,7 +423,7 @@ static long import_object(importer *im, long num)
     if (!import_value(im, kk_pdf_get(im->src, num), &copy))
         return -1;
     pdf_obj *so = &im->src->objs[num], *d = &im->dst->objs[to];
-    d->val = copy;
+    *d->val = copy;
     if (so->stream) {
         unsigned char *data = kk_pdf_alloc(im->dst, so->data_len + 1);
         if (!data)
@@ -427,7 +432,7 @@ static long import_object(importer *im, long num)
         d->stream = true;
         d->data = data;
         d->data_len = so->data_len;
-        kk_pdf_dict_set(im->dst, &d->val, "/Length", kk_pdf_new_int(im->dst, (long long)so->data_len));
+        kk_pdf_dict_set(im->dst, d->val, "/Length", kk_pdf_new_int(im->dst, (long long)so->data_len));
     }
     return im->dst->oom ? -1 : to;
 }

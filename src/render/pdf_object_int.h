@@ -16,7 +16,7 @@ typedef struct pdf_obj {
     int gen;
     size_t start, end;   /* "N G obj" .. after "endobj" in the input */
     size_t val_start, val_end; /* the value's text in the input */
-    kk_pdf_val val;
+    kk_pdf_val *val;     /* in the arena: stays put when objs grows */
     const unsigned char *data; /* a stream's stored data (input or arena) */
     size_t data_len;
 } pdf_obj;

@@ -77,7 +77,7 @@ static void add_value(kk_buf *b, kk_pdf *p, long num)
 {
     pdf_obj *o = &p->objs[num];
     if (o->dirty || o->val_end <= o->val_start)
-        kk_pdf_serialize(b, &o->val);
+        kk_pdf_serialize(b, o->val);
     else
         kk_buf_addn(b, (const char *)p->in + o->val_start, o->val_end - o->val_start);
 }
@@ -294,7 +294,7 @@ static void direct_lengths(kk_pdf *p, const bool *reach)
     for (size_t i = 1; i < p->nobjs; i++) {
         if (!reach[i] || !p->objs[i].stream)
             continue;
-        kk_pdf_val *len = kk_pdf_dict_get(&p->objs[i].val, "/Length");
+        kk_pdf_val *len = kk_pdf_dict_get(p->objs[i].val, "/Length");
         if (len && len->kind == KK_PDF_REF) {
             p->objs[i].dirty = true;
             *len = kk_pdf_new_int(p, (long long)p->objs[i].data_len);

@@ -12,7 +12,10 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 mkdir -p build && rm -rf "$B" && mkdir -p "$B/run1" "$B/run2" || exit 1
-$CC -std=c11 -Wall -Wextra -Werror -g -Isrc tests/unit/pdf_finish_test.c \
+# under make asan, the test program is sanitized too
+SAN=""
+[ "${KOKOUS_SANITIZED:-0}" = 1 ] && SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+$CC $SAN -std=c11 -Wall -Wextra -Werror -g -Isrc tests/unit/pdf_finish_test.c \
     src/render/pdf_finish.c src/render/pdf_pdfa.c src/render/pdf_object.c src/render/pdf_file.c src/render/pdf_write.c src/render/pdf_content.c src/render/pdf_docinfo.c src/util/text.c src/util/diag.c src/util/fs.c \
     $(pkg-config --cflags --libs libqpdf cairo-pdf cairo fontconfig openssl zlib) -o build/pdf_finish_test || exit 1
 

@@ -205,6 +205,20 @@ int main(int argc, char **argv)
     kk_diag_free(d2);
     free(classic);
 
+    /* a value handed out stays valid while objects are added */
+    kk_diag *d3 = kk_diag_new(KK_DIAG_COLLECT, NULL);
+    kk_pdf *g = kk_pdf_read((unsigned char *)in, len, "input.pdf", d3);
+    CHECK(g != NULL);
+    if (g) {
+        kk_pdf_val *held = kk_pdf_edit(g, 1);
+        for (int i = 0; i < 5000; i++)
+            kk_pdf_add(g, kk_pdf_new_int(g, i));
+        CHECK(kk_pdf_dict_set(g, held, "/Held", kk_pdf_new_int(g, 1)));
+        CHECK(kk_pdf_dict_get(kk_pdf_get(g, 1), "/Held") != NULL);
+        kk_pdf_free(g);
+    }
+    kk_diag_free(d3);
+
     /* refusals: not a PDF, incremental updates, truncated */
     kk_diag *q = kk_diag_new(KK_DIAG_COLLECT, NULL);
     const char *not_pdf = "hello, this is not a PDF at all\n";

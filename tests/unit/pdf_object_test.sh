@@ -8,7 +8,10 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 mkdir -p build && rm -rf "$B" && mkdir -p "$B" || exit 1
-$CC -std=c11 -Wall -Wextra -Werror -Wshadow -g -Isrc tests/unit/pdf_object_test.c \
+# under make asan, the test program is sanitized too
+SAN=""
+[ "${KOKOUS_SANITIZED:-0}" = 1 ] && SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+$CC $SAN -std=c11 -Wall -Wextra -Werror -Wshadow -g -Isrc tests/unit/pdf_object_test.c \
     src/render/pdf_object.c src/render/pdf_file.c src/render/pdf_write.c src/util/text.c src/util/diag.c \
     $(pkg-config --cflags --libs openssl zlib) -o build/pdf_object_test || exit 1
 run=""
