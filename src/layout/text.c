@@ -182,6 +182,36 @@ PangoLayout *kk_typesetter_layout(kk_typesetter *ts, const kk_text_style *st,
     return l;
 }
 
+/* Pango 1.50 shapes the rest of an item again for every line it breaks
+ * off (process_item), so a paragraph that is one item costs about
+ * lines²/2 shapings.  Attribute boundaries cut it into items of a few words
+ * each.  They stand just before a space followed by a lower-case letter:
+ * no ligature or kerning pair of a text font reaches across that point
+ * (Noto Sans kerns a space before capitals), so the glyphs and their
+ * positions stay as they were.  The attribute is the default fallback,
+ * which changes nothing else. */
+#define ITEM_WORDS 4
+#define ITEM_MIN_BYTES 120
+
+static void split_items(PangoAttrList *al, const char *text)
+{
+    size_t n = strlen(text);
+    if (n < ITEM_MIN_BYTES)
+        return;
+    size_t start = 0;
+    int words = 0;
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        if (*p != ' ' || !g_unichar_islower(g_utf8_get_char(p + 1)) || ++words % ITEM_WORDS)
+            continue;
+        size_t at = (size_t)(p - text);
+        PangoAttribute *a = pango_attr_fallback_new(TRUE);
+        a->start_index = (guint)start;
+        a->end_index = (guint)at;
+        pango_attr_list_insert_before(al, a);
+        start = at;
+    }
+}
+
 bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *markup,
                   double x, double width, const char *tag)
 {
@@ -213,6 +243,7 @@ bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *m
         return false;
     }
     g_free(pm);
+    split_items(al, text);
     c->layout = pango_layout_new(f->ts->ctx);
     apply_style(c->layout, st, width);
     pango_layout_set_text(c->layout, text, -1);
