@@ -9,9 +9,22 @@
 #include "layout/layout.h"
 #include <pango/pangocairo.h>
 
+/* A laid-out paragraph kept for the next document (see text.c). */
+typedef struct kk_kept_layout {
+    char *key;               /* owned (g_free): style, width and markup */
+    PangoLayout *layout;     /* one reference */
+    struct kk_line *lines;   /* owned */
+    int nlines;
+    double height;
+    unsigned long used;      /* for least-recently-used eviction */
+} kk_kept_layout;
+
 struct kk_typesetter {
     PangoFontMap *fontmap;   /* owned */
     PangoContext *ctx;       /* owned */
+    kk_kept_layout *kept;    /* owned, KK_KEPT_LAYOUTS slots */
+    size_t nkept;
+    unsigned long tick;
 };
 
 typedef struct kk_link {

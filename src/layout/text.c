@@ -34,6 +34,12 @@ void kk_typesetter_free(kk_typesetter *ts)
 {
     if (!ts)
         return;
+    for (size_t i = 0; i < ts->nkept; i++) {
+        g_free(ts->kept[i].key);
+        g_object_unref(ts->kept[i].layout);
+        free(ts->kept[i].lines);
+    }
+    free(ts->kept);
     g_object_unref(ts->ctx);
     g_object_unref(ts->fontmap);
     free(ts);
@@ -212,6 +218,79 @@ static void split_items(PangoAttrList *al, const char *text)
     }
 }
 
+/* ---- layouts kept across documents ------------------------------------------
+ * The appeal instructions and other fixed texts come back in every minutes
+ * document of a batch, with the same style and width: their layouts are
+ * kept (a PangoLayout is only read once laid out) instead of being shaped
+ * and broken into lines again.  Only long paragraphs without links are
+ * kept, at most KK_KEPT_LAYOUTS of them per typesetter. */
+#define KK_KEPT_LAYOUTS 96
+#define KK_KEPT_MIN_BYTES 240
+
+/* The key of a paragraph: everything kk_cell_init's layout depends on.
+ * Caller frees; NULL when not worth keeping or out of memory. */
+static char *kept_key(const kk_text_style *st, const char *markup, double width)
+{
+    if (strlen(markup) < KK_KEPT_MIN_BYTES || strstr(markup, "<a"))
+        return NULL;
+    return g_strdup_printf("%s|%.3f|%d%d|%.4f|%.3f|%d|%d|%.3f|%s", st->family ? st->family : "",
+                           st->size, st->bold, st->italic, st->line_spacing, st->first_line_indent,
+                           st->justify, st->align, width, markup);
+}
+
+static kk_kept_layout *kept_find(kk_typesetter *ts, const char *key)
+{
+    for (size_t i = 0; key && i < ts->nkept; i++)
+        if (!strcmp(ts->kept[i].key, key)) {
+            ts->kept[i].used = ++ts->tick;
+            return &ts->kept[i];
+        }
+    return NULL;
+}
+
+/* Keeps c's layout under key (which it takes), evicting the least
+ * recently used one when full.  Out of memory just means not kept. */
+static void kept_add(kk_typesetter *ts, char *key, const kk_cell *c)
+{
+    if (!ts->kept && !(ts->kept = calloc(KK_KEPT_LAYOUTS, sizeof *ts->kept))) {
+        g_free(key);
+        return;
+    }
+    kk_kept_layout *slot = &ts->kept[ts->nkept];
+    if (ts->nkept == KK_KEPT_LAYOUTS) {
+        slot = &ts->kept[0];
+        for (size_t i = 1; i < ts->nkept; i++)
+            if (ts->kept[i].used < slot->used)
+                slot = &ts->kept[i];
+        g_free(slot->key);
+        g_object_unref(slot->layout);
+        free(slot->lines);
+    } else {
+        ts->nkept++;
+    }
+    kk_line *lines = malloc((size_t)c->nlines * sizeof *lines);
+    if (!lines) {
+        g_free(key);
+        *slot = ts->kept[--ts->nkept]; /* give the slot back */
+        return;
+    }
+    memcpy(lines, c->lines, (size_t)c->nlines * sizeof *lines);
+    *slot = (kk_kept_layout){ key, g_object_ref(c->layout), lines, c->nlines, c->height, ++ts->tick };
+}
+
+/* c from a kept layout; false when out of memory (c is then empty). */
+static bool cell_from_kept(kk_cell *c, const kk_kept_layout *k)
+{
+    c->lines = malloc((size_t)k->nlines * sizeof *c->lines);
+    if (!c->lines)
+        return false;
+    memcpy(c->lines, k->lines, (size_t)k->nlines * sizeof *c->lines);
+    c->nlines = k->nlines;
+    c->height = k->height;
+    c->layout = g_object_ref(k->layout);
+    return true;
+}
+
 bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *markup,
                   double x, double width, const char *tag)
 {
@@ -223,6 +302,15 @@ bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *m
     GError *err = NULL;
     char *pm = NULL;
     const char *use = markup ? markup : "";
+    char *key = kept_key(st, use, width);
+    const kk_kept_layout *kept = kept_find(f->ts, key);
+    if (kept) {
+        g_free(key);
+        if (cell_from_kept(c, kept))
+            return true;
+        kk_sys_error(f->diag, NULL, "out of memory");
+        return false;
+    }
     /* Cheap test first: most blocks have no links and skip the re-parse. */
     if (strstr(use, "<a")) {
         pm = extract_links(use, &c->links, &c->nlinks, &err);
@@ -239,6 +327,7 @@ bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *m
         kk_error(f->diag, NULL, 0, 0, "invalid text markup: %s", err->message);
         g_error_free(err);
         g_free(pm);
+        g_free(key);
         kk_cell_clear(c);
         return false;
     }
@@ -255,6 +344,7 @@ bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *m
     c->lines = calloc((size_t)c->nlines, sizeof *c->lines);
     if (!c->lines) {
         kk_sys_error(f->diag, NULL, "out of memory");
+        g_free(key);
         kk_cell_clear(c);
         return false;
     }
@@ -272,6 +362,8 @@ bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *m
     } while (i < c->nlines && pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
     c->height = c->lines[c->nlines - 1].top + c->lines[c->nlines - 1].height;
+    if (key)
+        kept_add(f->ts, key, c);
     return true;
 }
 
