@@ -5,6 +5,7 @@
  * which of them are used, and the emitter only ever inserts U+00AD, so the
  * letters of the text can never change whatever a dictionary does.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include "layout/hyphenate.h"
 #include "util/text.h"
 
@@ -51,7 +52,25 @@ struct kk_hyphenator {
     unsigned min_word;
     kk_hy_slot *slots;              /* owned, allocated on first use */
     size_t count;
+    char lang[16];                  /* as given to kk_hyphenator_new */
+    GMutex *lock;                   /* a prefetcher's: held while its cache changes */
 };
+
+/* The words of the document being typeset, hyphenated ahead on a second
+ * thread by a hyphenator of its own (see kk_hyphenate_prefetch_start).
+ * `h` and h's cache are read and written under `lock`; the thread only
+ * adds to the cache, so it reads its own cache without the lock. */
+typedef struct {
+    GMutex lock;
+    GThread *thread;
+    kk_hyphenator *h;               /* owned; set by the thread, under lock */
+    char lang[16];
+    char **texts;                   /* owned */
+    size_t ntexts;
+    gint stop;
+} kk_hy_prefetch;
+
+static kk_hy_prefetch *prefetch;    /* set and cleared by the main thread only */
 
 /* ------------------------------------------------------------------ */
 /* Character classes                                                   */
@@ -204,6 +223,7 @@ kk_hyphenator *kk_hyphenator_new(const char *lang)
     h->min_word = 6;
     if (!lang)
         return h;
+    g_strlcpy(h->lang, lang, sizeof h->lang);
     if (lang_is(lang, "fi")) {
         open_voikko(h);
     } else if (lang_is(lang, "sv")) {
@@ -557,6 +577,24 @@ static size_t read_word(kk_hy_scan *sc, size_t i, size_t end, bool *eligible)
     return i;
 }
 
+/* The word as the prefetcher already hyphenated it: true when it had it,
+ * with *hy a copy of its answer (owned by the caller; NULL = unchanged). */
+static bool prefetched(const kk_hyphenator *h, const kk_hy_word *w, uint32_t hash, char **hy, bool *oom)
+{
+    if (!prefetch || h->lock || strcmp(prefetch->lang, h->lang))
+        return false;
+    bool found = false;
+    g_mutex_lock(&prefetch->lock);
+    const kk_hy_slot *s = prefetch->h ? cache_find(prefetch->h, w->bytes, w->len, hash) : NULL;
+    if (s) {
+        found = true;
+        *hy = s->val ? strdup(s->val) : NULL;
+        *oom = s->val && !*hy;
+    }
+    g_mutex_unlock(&prefetch->lock);
+    return found;
+}
+
 static void emit_word(kk_hy_scan *sc)
 {
     kk_hy_word *w = &sc->word;
@@ -570,7 +608,9 @@ static void emit_word(kk_hy_scan *sc)
         return;
     }
     bool oom = false;
-    char *hy = hyphenate_word(sc->h, w, &oom);
+    char *hy = NULL;
+    if (!prefetched(sc->h, w, hash, &hy, &oom))
+        hy = hyphenate_word(sc->h, w, &oom);
     if (oom) {
         sc->out.oom = true;
         return;
@@ -579,7 +619,11 @@ static void emit_word(kk_hy_scan *sc)
         kk_buf_addn(&sc->out, hy, strlen(hy));
     else
         kk_buf_addn(&sc->out, w->bytes, w->len);
+    if (sc->h->lock)
+        g_mutex_lock(sc->h->lock);
     cache_put(sc->h, w->bytes, w->len, hash, hy);
+    if (sc->h->lock)
+        g_mutex_unlock(sc->h->lock);
 }
 
 static void scan_chunk(kk_hy_scan *sc, size_t i, size_t end)
@@ -657,4 +701,67 @@ char *kk_hyphenate(kk_hyphenator *h, const char *text, bool markup)
     char *res = kk_buf_take(&sc->out);   /* "" for empty input, NULL when out of memory */
     free(sc);
     return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Prefetching                                                         */
+
+static gpointer prefetch_run(gpointer data)
+{
+    kk_hy_prefetch *p = data;
+    kk_hyphenator *h = kk_hyphenator_new(p->lang);
+    if (!h)
+        return NULL;
+    h->lock = &p->lock;
+    g_mutex_lock(&p->lock);
+    p->h = h;
+    g_mutex_unlock(&p->lock);
+    for (size_t i = 0; i < p->ntexts && !g_atomic_int_get(&p->stop); i++)
+        free(kk_hyphenate(h, p->texts[i], false));
+    return NULL;
+}
+
+static void prefetch_free(kk_hy_prefetch *p)
+{
+    for (size_t i = 0; i < p->ntexts; i++)
+        free(p->texts[i]);
+    free(p->texts);
+    kk_hyphenator_free(p->h);
+    g_mutex_clear(&p->lock);
+    free(p);
+}
+
+bool kk_hyphenate_prefetch_start(const char *lang, const char *const *texts, size_t n)
+{
+    kk_hyphenate_prefetch_stop();
+    if (!lang || !n)
+        return false;
+    kk_hy_prefetch *p = calloc(1, sizeof *p);
+    if (!p)
+        return false;
+    g_mutex_init(&p->lock);
+    g_strlcpy(p->lang, lang, sizeof p->lang);
+    p->texts = calloc(n, sizeof *p->texts);
+    bool ok = p->texts != NULL;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (p->texts[p->ntexts++] = strdup(texts[i] ? texts[i] : "")) != NULL;
+    if (ok)
+        p->thread = g_thread_try_new("kokous-hyphenate", prefetch_run, p, NULL);
+    if (!p->thread) {
+        prefetch_free(p);
+        return false;
+    }
+    prefetch = p;
+    return true;
+}
+
+void kk_hyphenate_prefetch_stop(void)
+{
+    kk_hy_prefetch *p = prefetch;
+    if (!p)
+        return;
+    prefetch = NULL;
+    g_atomic_int_set(&p->stop, 1);
+    g_thread_join(p->thread);
+    prefetch_free(p);
 }
