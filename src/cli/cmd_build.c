@@ -32,6 +32,7 @@
 #include <time.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
+#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,15 +123,19 @@ typedef struct worker_state {
 static build *current;   /* for a job whose worker state could not be made */
 
 /* Reading the font configuration (FcInit: some 60 XML files and the font
- * cache) is a tenth of a one-document build.  A thread does it while this
- * one compiles the document XSD and loads the document; fc_ready() waits
- * for it before anything else touches fontconfig, and before fork(). */
+ * cache) is a tenth of a one-document build, and OpenSSL reads its
+ * configuration and providers on the first hash.  A thread does both while
+ * this one compiles the document XSD and loads the document; fc_ready()
+ * waits for it before anything else touches fontconfig or hashes, and
+ * before fork(). */
 static GThread *fc_thread;
 
 static gpointer fc_init_thread(gpointer unused)
 {
     (void)unused;
     FcInit();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    EVP_Digest("", 0, md, NULL, EVP_sha256(), NULL);
     return NULL;
 }
 
@@ -289,7 +294,6 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
             kk_sys_error(d, in->path, "out of memory, or no fonts: the typesetter did not start");
         r.load_worst = KK_FAIL_SYSTEM;
     } else {
-        kk_hash_file(in->path, yaml);
         src = kk_load_document(in->path, in->root, d);
         if (src && b->prefetch)
             start_prefetch(src);
@@ -307,6 +311,7 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
         const kk_style *st = kk_resources_document_style(w->res, src, d);
         deps = st ? document_deps(in, doc, st, style_name ? style_name : "default") : NULL;
         fc_ready();
+        kk_hash_file(in->path, yaml);
         if (!deps || !kk_deps_env(w->deps, deps, env))
             env[0] = '\0';
     }
