@@ -22,9 +22,12 @@
 #define KK_HY_MAX_CHARS 100
 
 /* The cache is cleared wholesale when full: simple, bounded (well under
- * 1 MB) and it cannot influence output. */
+ * 1 MB) and it cannot influence output.  It starts small and doubles while
+ * half full: a document has a few hundred long words, and a table of the
+ * full size cost a fresh process hundreds of page faults to fill and to
+ * sweep when freed. */
 #define KK_HY_CACHE_SLOTS 32768u
-#define KK_HY_CACHE_MAX (KK_HY_CACHE_SLOTS / 2u)
+#define KK_HY_CACHE_FIRST 1024u
 
 /* Plain-text view of one whitespace-delimited chunk, used only to recognise
  * URLs and addresses; longer chunks are not prose and are left alone. */
@@ -51,6 +54,7 @@ struct kk_hyphenator {
     int lmin, rmin;                 /* letters kept before / after a break */
     unsigned min_word;
     kk_hy_slot *slots;              /* owned, allocated on first use */
+    size_t cap;                     /* slots, a power of two */
     size_t count;
     char lang[16];                  /* as given to kk_hyphenator_new */
     GMutex *lock;                   /* a prefetcher's: held while its cache changes */
@@ -116,12 +120,14 @@ static void cache_clear(kk_hyphenator *h)
 {
     if (!h->slots)
         return;
-    for (size_t i = 0; i < KK_HY_CACHE_SLOTS; i++) {
-        free(h->slots[i].key);
-        free(h->slots[i].val);
-        h->slots[i].key = NULL;
-        h->slots[i].val = NULL;
-    }
+    for (size_t i = 0; i < h->cap && h->count; i++)
+        if (h->slots[i].key) {
+            free(h->slots[i].key);
+            free(h->slots[i].val);
+            h->slots[i].key = NULL;
+            h->slots[i].val = NULL;
+            h->count--;
+        }
     h->count = 0;
 }
 
@@ -132,8 +138,7 @@ static const kk_hy_slot *cache_find(const kk_hyphenator *h, const char *w,
 {
     if (!h->slots)
         return NULL;
-    for (size_t i = hash & (KK_HY_CACHE_SLOTS - 1);;
-         i = (i + 1) & (KK_HY_CACHE_SLOTS - 1)) {
+    for (size_t i = hash & (h->cap - 1);; i = (i + 1) & (h->cap - 1)) {
         const kk_hy_slot *s = &h->slots[i];
         if (!s->key)
             return NULL;
@@ -142,20 +147,46 @@ static const kk_hy_slot *cache_find(const kk_hyphenator *h, const char *w,
     }
 }
 
+static void slot_put(kk_hy_slot *slots, size_t cap, kk_hy_slot v)
+{
+    size_t i = v.hash & (cap - 1);
+    while (slots[i].key)
+        i = (i + 1) & (cap - 1);
+    slots[i] = v;
+}
+
+/* Makes room for one more entry: the first table, a doubled one, or (at
+ * the full size) an emptied one.  False when out of memory. */
+static bool cache_room(kk_hyphenator *h)
+{
+    if (h->slots && h->count < h->cap / 2)
+        return true;
+    if (h->slots && h->cap >= KK_HY_CACHE_SLOTS) {
+        cache_clear(h);
+        return true;
+    }
+    size_t cap = h->slots ? h->cap * 2 : KK_HY_CACHE_FIRST;
+    kk_hy_slot *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; h->slots && i < h->cap; i++)
+        if (h->slots[i].key)
+            slot_put(slots, cap, h->slots[i]);
+    free(h->slots);
+    h->slots = slots;
+    h->cap = cap;
+    return true;
+}
+
 /* Takes ownership of val.  Failure to cache is harmless (the word is simply
  * computed again next time), so nothing is reported. */
 static void cache_put(kk_hyphenator *h, const char *w, size_t n,
                       uint32_t hash, char *val)
 {
-    if (!h->slots) {
-        h->slots = calloc(KK_HY_CACHE_SLOTS, sizeof *h->slots);
-        if (!h->slots) {
-            free(val);
-            return;
-        }
+    if (!cache_room(h)) {
+        free(val);
+        return;
     }
-    if (h->count >= KK_HY_CACHE_MAX)
-        cache_clear(h);
     char *key = malloc(n + 1);
     if (!key) {
         free(val);
@@ -163,10 +194,7 @@ static void cache_put(kk_hyphenator *h, const char *w, size_t n,
     }
     memcpy(key, w, n);
     key[n] = '\0';
-    size_t i = hash & (KK_HY_CACHE_SLOTS - 1);
-    while (h->slots[i].key)
-        i = (i + 1) & (KK_HY_CACHE_SLOTS - 1);
-    h->slots[i] = (kk_hy_slot){ key, val, n, hash };
+    slot_put(h->slots, h->cap, (kk_hy_slot){ key, val, n, hash });
     h->count++;
 }
 
