@@ -9,7 +9,8 @@ PKGS     := yaml-0.1 libxml-2.0 pangocairo cairo-pdf fontconfig libcmark libvoik
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen
+# libvoikko is opened when first needed (src/layout/hyphenate.c), not linked
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out libvoikko,$(PKGS)) 2>/dev/null) -lhyphen
 ALL_CFLAGS = $(WARN) $(CFLAGS) -Isrc -I$(BUILD) -DKK_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
 
 SRC      := $(sort $(wildcard src/*/*.c))
