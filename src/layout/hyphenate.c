@@ -5,12 +5,14 @@
  * which of them are used, and the emitter only ever inserts U+00AD, so the
  * letters of the text can never change whatever a dictionary does.
  */
-#define _POSIX_C_SOURCE 200809L /* strdup */
+#define _GNU_SOURCE /* strdup, SCHED_IDLE */
 #include "layout/hyphenate.h"
 #include "util/text.h"
 
 #include <dlfcn.h>
 #include <glib.h>
+#include <pthread.h>
+#include <sched.h>
 #include <hyphen.h>
 #include <libvoikko/voikko.h>
 #include <stddef.h>
@@ -59,6 +61,7 @@ struct kk_hyphenator {
     size_t count;
     char lang[16];                  /* as given to kk_hyphenator_new */
     GMutex *lock;                   /* a prefetcher's: held while its cache changes */
+    const gint *stop;               /* a prefetcher's: set when it is to stop */
 };
 
 /* The words of the document being typeset, hyphenated ahead on a second
@@ -659,7 +662,8 @@ static bool prefetched(const kk_hyphenator *h, const kk_hy_word *w, uint32_t has
     if (!prefetch || h->lock || strcmp(prefetch->lang, h->lang))
         return false;
     bool found = false;
-    g_mutex_lock(&prefetch->lock);
+    if (!g_mutex_trylock(&prefetch->lock))
+        return false;
     const kk_hy_slot *s = prefetch->h ? cache_find(prefetch->h, w->bytes, w->len, hash) : NULL;
     if (s) {
         found = true;
@@ -754,7 +758,7 @@ char *kk_hyphenate(kk_hyphenator *h, const char *text, bool markup)
         kk_buf_addn(&sc->out, text, len);
     } else {
         size_t i = 0;
-        while (i < len && !sc->out.oom) {
+        while (i < len && !sc->out.oom && !(h->stop && g_atomic_int_get(h->stop))) {
             if (markup && text[i] == '<') {
                 size_t e = skip_tag(text, len, i);
                 kk_buf_addn(&sc->out, text + i, e - i);
@@ -788,6 +792,13 @@ static gpointer prefetch_run(gpointer data)
     if (!h)
         return NULL;
     h->lock = &p->lock;
+    h->stop = &p->stop;
+    /* From here on only a CPU nothing else wants: the thread that typesets
+     * (and Pango's own font threads, and other workers) never wait for it;
+     * it never holds what they need (the library is open, and they skip
+     * its cache rather than wait for the lock). */
+    struct sched_param sp = { 0 };
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
     g_mutex_lock(&p->lock);
     p->h = h;
     g_mutex_unlock(&p->lock);
