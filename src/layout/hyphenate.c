@@ -9,7 +9,6 @@
 #include "layout/hyphenate.h"
 #include "util/text.h"
 
-#include <dlfcn.h>
 #include <glib.h>
 #include <pthread.h>
 #include <sched.h>
@@ -212,62 +211,16 @@ static bool lang_is(const char *lang, const char *code)
            (lang[n] == '\0' || lang[n] == '_' || lang[n] == '-');
 }
 
-/* libvoikko is loaded when the first Finnish hyphenator is made, not when
- * kokous starts: with its dictionary engine and archive libraries it was a
- * fifth of the shared libraries every run mapped and relocated, also the
- * runs that never hyphenate Finnish (check, Swedish documents), and in a
- * build the first Finnish hyphenator is made on the prefetch thread.  It
- * stays loaded (voikko.h is the interface; these are its functions). */
-typedef struct {
-    struct VoikkoHandle *(*init)(const char **error, const char *langcode, const char *path);
-    int (*set_bool)(struct VoikkoHandle *handle, int option, int value);
-    char *(*hyphenate)(struct VoikkoHandle *handle, const char *word);
-    void (*free_cstr)(char *cstr);
-    void (*terminate)(struct VoikkoHandle *handle);
-} kk_voikko_api;
-
-static kk_voikko_api voikko;
-
-static bool symbol(void *lib, const char *name, void *fn)
-{
-    void *p = dlsym(lib, name);
-    memcpy(fn, &p, sizeof p);   /* POSIX: a data pointer holds a function */
-    return p != NULL;
-}
-
-static gpointer load_voikko(gpointer unused)
-{
-    (void)unused;
-    void *lib = dlopen("libvoikko.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (!lib)
-        return NULL;
-    kk_voikko_api a;
-    if (!symbol(lib, "voikkoInit", &a.init) || !symbol(lib, "voikkoSetBooleanOption", &a.set_bool)
-        || !symbol(lib, "voikkoHyphenateCstr", &a.hyphenate) || !symbol(lib, "voikkoFreeCstr", &a.free_cstr)
-        || !symbol(lib, "voikkoTerminate", &a.terminate))
-        return NULL;
-    voikko = a;
-    return &voikko;
-}
-
-/* The library's functions, or NULL when it is not installed. */
-static const kk_voikko_api *voikko_api(void)
-{
-    static GOnce once = G_ONCE_INIT;
-    return g_once(&once, load_voikko, NULL);
-}
-
 static void open_voikko(kk_hyphenator *h)
 {
-    const kk_voikko_api *v = voikko_api();
     const char *err = NULL;
-    h->voikko = v ? v->init(&err, "fi", NULL) : NULL;
+    h->voikko = voikkoInit(&err, "fi", NULL);
     if (!h->voikko)
         return;
     /* "Ugly" points split a compound part after one letter ("e-ko-no-mi",
      * "alu-e-ke-hit-tä-mis"); official documents avoid them. */
-    v->set_bool(h->voikko, VOIKKO_OPT_NO_UGLY_HYPHENATION, 1);
-    v->set_bool(h->voikko, VOIKKO_OPT_HYPHENATE_UNKNOWN_WORDS, 1);
+    voikkoSetBooleanOption(h->voikko, VOIKKO_OPT_NO_UGLY_HYPHENATION, 1);
+    voikkoSetBooleanOption(h->voikko, VOIKKO_OPT_HYPHENATE_UNKNOWN_WORDS, 1);
     h->backend = KK_HY_VOIKKO;
     h->lmin = 2;
     h->rmin = 2;
@@ -323,7 +276,7 @@ void kk_hyphenator_free(kk_hyphenator *h)
     cache_clear(h);
     free(h->slots);
     if (h->voikko)
-        voikko.terminate(h->voikko);
+        voikkoTerminate(h->voikko);
     if (h->dict)
         hnj_hyphen_free(h->dict);
     free(h);
@@ -368,7 +321,7 @@ static void voikko_points(kk_hyphenator *h, kk_hy_word *w)
         k += (size_t)g_unichar_to_utf8(c, in + k);
     }
     in[k] = '\0';
-    char *pat = voikko.hyphenate(h->voikko, in);
+    char *pat = voikkoHyphenateCstr(h->voikko, in);
     if (!pat)
         return;
     /* '=' points replace a character with the hyphen (explicit hyphens,
@@ -376,7 +329,7 @@ static void voikko_points(kk_hyphenator *h, kk_hy_word *w)
     if (strlen(pat) == w->n)
         for (size_t i = 1; i < w->n; i++)
             w->brk[i] = pat[i] == '-';
-    voikko.free_cstr(pat);
+    voikkoFreeCstr(pat);
 }
 
 /* Hyphenates cp[s..e), a run of letters and marks, with libhyphen. */
