@@ -112,6 +112,7 @@ typedef struct build {
     size_t built, skipped, failed, excerpts;
     int worst;
     bool prefetch;           /* a CPU is free for hyphenating ahead */
+    bool prefetched;         /* this process did: its hyphenation cache is warm */
 } build;
 
 typedef struct worker_state {
@@ -295,8 +296,13 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
         r.load_worst = KK_FAIL_SYSTEM;
     } else {
         src = kk_load_document(in->path, in->root, d);
-        if (src && b->prefetch)
+        /* Only the first document of a process: after it the renderer's
+         * own cache knows most words, and hyphenating every later document
+         * again on the side cost a -j1 batch half again its CPU time. */
+        if (src && b->prefetch && !b->prefetched) {
             start_prefetch(src);
+            b->prefetched = true;
+        }
         r.loaded = src && kk_resources_check_document(w->res, src, d);
     }
     kk_doc *doc = r.loaded ? kk_doc_new(src, d) : NULL;
