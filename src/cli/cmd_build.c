@@ -126,12 +126,12 @@ static build *current;   /* for a job whose worker state could not be made */
 /* Reading the font configuration (FcInit: some 60 XML files and the font
  * cache) is a tenth of a one-document build, and OpenSSL reads its
  * configuration and providers on the first hash.  A thread does both while
- * this one compiles the document XSD and loads the document; fc_ready()
+ * this one compiles the document XSD and loads the document; warm_ready()
  * waits for it before anything else touches fontconfig or hashes, and
  * before fork(). */
-static GThread *fc_thread;
+static GThread *warm_thread;
 
-static gpointer fc_init_thread(gpointer unused)
+static gpointer warm_up(gpointer unused)
 {
     (void)unused;
     FcInit();
@@ -140,16 +140,16 @@ static gpointer fc_init_thread(gpointer unused)
     return NULL;
 }
 
-static void fc_start(void)
+static void warm_start(void)
 {
-    fc_thread = g_thread_try_new("kokous-fc", fc_init_thread, NULL, NULL);
+    warm_thread = g_thread_try_new("kokous-warm-up", warm_up, NULL, NULL);
 }
 
-static void fc_ready(void)
+static void warm_ready(void)
 {
-    if (fc_thread)
-        g_thread_join(fc_thread);
-    fc_thread = NULL;
+    if (warm_thread)
+        g_thread_join(warm_thread);
+    warm_thread = NULL;
 }
 
 static void *worker_init(void *ctx)
@@ -316,7 +316,7 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
         const char *style_name = kk_child_text(root, "style");
         const kk_style *st = kk_resources_document_style(w->res, src, d);
         deps = st ? document_deps(in, doc, st, style_name ? style_name : "default") : NULL;
-        fc_ready();
+        warm_ready();
         kk_hash_file(in->path, yaml);
         if (!deps || !kk_deps_env(w->deps, deps, env))
             env[0] = '\0';
@@ -334,7 +334,7 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
         if (mkdir(stage, 0755) != 0)
             kk_sys_error(d, b->opts.out_dir, "cannot write into the output folder: %s", strerror(errno));
         else {
-            fc_ready();
+            warm_ready();
             kk_renderer_set_out_dir(w->r, stage);
             r.rendered = kk_render_document(w->r, src, d) && kk_diag_error_count(d) == errors;
         }
@@ -590,7 +590,7 @@ static bool up_to_date(const kk_stamp_entry *e, const kk_input *in, const char *
 {
     char yaml[KK_HASH_HEX], env[KK_HASH_HEX];
     if (e)
-        fc_ready();
+        warm_ready();
     return e && kk_hash_file(in->path, yaml) && !strcmp(yaml, e->yaml) && kk_stamp_outputs_present(e, out_dir)
            && kk_deps_env(deps, e->deps, env) && !strcmp(env, e->env);
 }
@@ -658,7 +658,7 @@ static void run(build *b, int jobs, bool force, const char *stamp_file, bool qui
     size_t running = (size_t)jobs < b->ntodo ? (size_t)jobs : b->ntodo;
     b->prefetch = running < (size_t)kk_batch_cpus();
     if (jobs > 1 && b->ntodo > 1) {
-        fc_ready();
+        warm_ready();
         FcInit();   /* before fork: the workers share one parsed font configuration */
     }
     b->progress = kk_progress_new(stderr, b->ntodo, !quiet && isatty(STDERR_FILENO));
@@ -669,7 +669,7 @@ static void run(build *b, int jobs, bool force, const char *stamp_file, bool qui
         kk_progress_clear(b->progress);
         kk_sys_error(b->diag, NULL, "cannot start worker processes: %s", strerror(errno));
     }
-    fc_ready();
+    warm_ready();
     pass_skipped(b, b->ninputs);
     kk_progress_free(b->progress);
     b->progress = NULL;
@@ -749,10 +749,10 @@ int kk_cmd_build(int argc, char **argv)
     }
     if (!jobs)
         jobs = kk_batch_cpus();
-    fc_start();
+    warm_start();
     b.diag = kk_diag_new(KK_DIAG_TEXT, stderr);
     if (!b.diag || !kk_mkdirs(b.opts.out_dir, b.diag)) {
-        fc_ready();
+        warm_ready();
         int rc = b.diag ? kk_exit_code(b.diag) : 3;
         kk_diag_free(b.diag);
         free(paths);
@@ -776,7 +776,7 @@ int kk_cmd_build(int argc, char **argv)
     char *stamp_file = shard_n ? g_strdup_printf("%s/.kokous-stamp-%u-of-%u", b.opts.out_dir, shard_k, shard_n)
                                : g_strdup_printf("%s/.kokous-stamp", b.opts.out_dir);
     run(&b, jobs, force, stamp_file, quiet);
-    fc_ready();
+    warm_ready();
     if (b.opts.excerpt_section && !b.excerpts && b.ninputs)
         kk_diag_report(b.diag, KK_WARNING, KK_FAIL_NONE, NULL, 0, 0, "no document has § %d: no excerpt written", b.opts.excerpt_section);
     if (!quiet) {

@@ -612,7 +612,8 @@ static size_t read_word(kk_hy_scan *sc, size_t i, size_t end, bool *eligible)
  * with *hy a copy of its answer (owned by the caller; NULL = unchanged). */
 static bool prefetched(const kk_hyphenator *h, const kk_hy_word *w, uint32_t hash, char **hy, bool *oom)
 {
-    if (!prefetch || h->lock || strcmp(prefetch->lang, h->lang))
+    /* h->lock first: the prefetch thread itself never reads `prefetch` */
+    if (h->lock || !prefetch || strcmp(prefetch->lang, h->lang))
         return false;
     bool found = false;
     if (!g_mutex_trylock(&prefetch->lock))
