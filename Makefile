@@ -9,7 +9,9 @@ PKGS     := yaml-0.1 libxml-2.0 pangocairo cairo-pdf fontconfig libcmark libvoik
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen
+# libvoikko and libqpdf are opened when first needed (src/util/*_lazy.c),
+# not linked: they cost every run start-up time
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out libvoikko libqpdf,$(PKGS)) 2>/dev/null) -lhyphen
 ALL_CFLAGS = $(WARN) $(CFLAGS) -Isrc -I$(BUILD) -DKK_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
 
 SRC      := $(sort $(wildcard src/*/*.c))

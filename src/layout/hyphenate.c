@@ -5,10 +5,13 @@
  * which of them are used, and the emitter only ever inserts U+00AD, so the
  * letters of the text can never change whatever a dictionary does.
  */
+#define _GNU_SOURCE /* strdup, SCHED_IDLE */
 #include "layout/hyphenate.h"
 #include "util/text.h"
 
 #include <glib.h>
+#include <pthread.h>
+#include <sched.h>
 #include <hyphen.h>
 #include <libvoikko/voikko.h>
 #include <stddef.h>
@@ -21,9 +24,12 @@
 #define KK_HY_MAX_CHARS 100
 
 /* The cache is cleared wholesale when full: simple, bounded (well under
- * 1 MB) and it cannot influence output. */
+ * 1 MB) and it cannot influence output.  It starts small and doubles while
+ * half full: a document has a few hundred long words, and a table of the
+ * full size cost a fresh process hundreds of page faults to fill and to
+ * sweep when freed. */
 #define KK_HY_CACHE_SLOTS 32768u
-#define KK_HY_CACHE_MAX (KK_HY_CACHE_SLOTS / 2u)
+#define KK_HY_CACHE_FIRST 1024u
 
 /* Plain-text view of one whitespace-delimited chunk, used only to recognise
  * URLs and addresses; longer chunks are not prose and are left alone. */
@@ -50,8 +56,28 @@ struct kk_hyphenator {
     int lmin, rmin;                 /* letters kept before / after a break */
     unsigned min_word;
     kk_hy_slot *slots;              /* owned, allocated on first use */
+    size_t cap;                     /* slots, a power of two */
     size_t count;
+    char lang[16];                  /* as given to kk_hyphenator_new */
+    GMutex *lock;                   /* a prefetcher's: held while its cache changes */
+    const gint *stop;               /* a prefetcher's: set when it is to stop */
 };
+
+/* The words of the document being typeset, hyphenated ahead on a second
+ * thread by a hyphenator of its own (see kk_hyphenate_prefetch_start).
+ * `h` and h's cache are read and written under `lock`; the thread only
+ * adds to the cache, so it reads its own cache without the lock. */
+typedef struct {
+    GMutex lock;
+    GThread *thread;
+    kk_hyphenator *h;               /* owned; set by the thread, under lock */
+    char lang[16];
+    char **texts;                   /* owned */
+    size_t ntexts;
+    gint stop;
+} kk_hy_prefetch;
+
+static kk_hy_prefetch *prefetch;    /* set and cleared by the main thread only */
 
 /* ------------------------------------------------------------------ */
 /* Character classes                                                   */
@@ -97,12 +123,14 @@ static void cache_clear(kk_hyphenator *h)
 {
     if (!h->slots)
         return;
-    for (size_t i = 0; i < KK_HY_CACHE_SLOTS; i++) {
-        free(h->slots[i].key);
-        free(h->slots[i].val);
-        h->slots[i].key = NULL;
-        h->slots[i].val = NULL;
-    }
+    for (size_t i = 0; i < h->cap && h->count; i++)
+        if (h->slots[i].key) {
+            free(h->slots[i].key);
+            free(h->slots[i].val);
+            h->slots[i].key = NULL;
+            h->slots[i].val = NULL;
+            h->count--;
+        }
     h->count = 0;
 }
 
@@ -113,8 +141,7 @@ static const kk_hy_slot *cache_find(const kk_hyphenator *h, const char *w,
 {
     if (!h->slots)
         return NULL;
-    for (size_t i = hash & (KK_HY_CACHE_SLOTS - 1);;
-         i = (i + 1) & (KK_HY_CACHE_SLOTS - 1)) {
+    for (size_t i = hash & (h->cap - 1);; i = (i + 1) & (h->cap - 1)) {
         const kk_hy_slot *s = &h->slots[i];
         if (!s->key)
             return NULL;
@@ -123,20 +150,46 @@ static const kk_hy_slot *cache_find(const kk_hyphenator *h, const char *w,
     }
 }
 
+static void slot_put(kk_hy_slot *slots, size_t cap, kk_hy_slot v)
+{
+    size_t i = v.hash & (cap - 1);
+    while (slots[i].key)
+        i = (i + 1) & (cap - 1);
+    slots[i] = v;
+}
+
+/* Makes room for one more entry: the first table, a doubled one, or (at
+ * the full size) an emptied one.  False when out of memory. */
+static bool cache_room(kk_hyphenator *h)
+{
+    if (h->slots && h->count < h->cap / 2)
+        return true;
+    if (h->slots && h->cap >= KK_HY_CACHE_SLOTS) {
+        cache_clear(h);
+        return true;
+    }
+    size_t cap = h->slots ? h->cap * 2 : KK_HY_CACHE_FIRST;
+    kk_hy_slot *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; h->slots && i < h->cap; i++)
+        if (h->slots[i].key)
+            slot_put(slots, cap, h->slots[i]);
+    free(h->slots);
+    h->slots = slots;
+    h->cap = cap;
+    return true;
+}
+
 /* Takes ownership of val.  Failure to cache is harmless (the word is simply
  * computed again next time), so nothing is reported. */
 static void cache_put(kk_hyphenator *h, const char *w, size_t n,
                       uint32_t hash, char *val)
 {
-    if (!h->slots) {
-        h->slots = calloc(KK_HY_CACHE_SLOTS, sizeof *h->slots);
-        if (!h->slots) {
-            free(val);
-            return;
-        }
+    if (!cache_room(h)) {
+        free(val);
+        return;
     }
-    if (h->count >= KK_HY_CACHE_MAX)
-        cache_clear(h);
     char *key = malloc(n + 1);
     if (!key) {
         free(val);
@@ -144,10 +197,7 @@ static void cache_put(kk_hyphenator *h, const char *w, size_t n,
     }
     memcpy(key, w, n);
     key[n] = '\0';
-    size_t i = hash & (KK_HY_CACHE_SLOTS - 1);
-    while (h->slots[i].key)
-        i = (i + 1) & (KK_HY_CACHE_SLOTS - 1);
-    h->slots[i] = (kk_hy_slot){ key, val, n, hash };
+    slot_put(h->slots, h->cap, (kk_hy_slot){ key, val, n, hash });
     h->count++;
 }
 
@@ -204,6 +254,7 @@ kk_hyphenator *kk_hyphenator_new(const char *lang)
     h->min_word = 6;
     if (!lang)
         return h;
+    g_strlcpy(h->lang, lang, sizeof h->lang);
     if (lang_is(lang, "fi")) {
         open_voikko(h);
     } else if (lang_is(lang, "sv")) {
@@ -557,6 +608,26 @@ static size_t read_word(kk_hy_scan *sc, size_t i, size_t end, bool *eligible)
     return i;
 }
 
+/* The word as the prefetcher already hyphenated it: true when it had it,
+ * with *hy a copy of its answer (owned by the caller; NULL = unchanged). */
+static bool prefetched(const kk_hyphenator *h, const kk_hy_word *w, uint32_t hash, char **hy, bool *oom)
+{
+    /* h->lock first: the prefetch thread itself never reads `prefetch` */
+    if (h->lock || !prefetch || strcmp(prefetch->lang, h->lang))
+        return false;
+    bool found = false;
+    if (!g_mutex_trylock(&prefetch->lock))
+        return false;
+    const kk_hy_slot *s = prefetch->h ? cache_find(prefetch->h, w->bytes, w->len, hash) : NULL;
+    if (s) {
+        found = true;
+        *hy = s->val ? strdup(s->val) : NULL;
+        *oom = s->val && !*hy;
+    }
+    g_mutex_unlock(&prefetch->lock);
+    return found;
+}
+
 static void emit_word(kk_hy_scan *sc)
 {
     kk_hy_word *w = &sc->word;
@@ -570,7 +641,9 @@ static void emit_word(kk_hy_scan *sc)
         return;
     }
     bool oom = false;
-    char *hy = hyphenate_word(sc->h, w, &oom);
+    char *hy = NULL;
+    if (!prefetched(sc->h, w, hash, &hy, &oom))
+        hy = hyphenate_word(sc->h, w, &oom);
     if (oom) {
         sc->out.oom = true;
         return;
@@ -579,7 +652,11 @@ static void emit_word(kk_hy_scan *sc)
         kk_buf_addn(&sc->out, hy, strlen(hy));
     else
         kk_buf_addn(&sc->out, w->bytes, w->len);
+    if (sc->h->lock)
+        g_mutex_lock(sc->h->lock);
     cache_put(sc->h, w->bytes, w->len, hash, hy);
+    if (sc->h->lock)
+        g_mutex_unlock(sc->h->lock);
 }
 
 static void scan_chunk(kk_hy_scan *sc, size_t i, size_t end)
@@ -635,7 +712,7 @@ char *kk_hyphenate(kk_hyphenator *h, const char *text, bool markup)
         kk_buf_addn(&sc->out, text, len);
     } else {
         size_t i = 0;
-        while (i < len && !sc->out.oom) {
+        while (i < len && !sc->out.oom && !(h->stop && g_atomic_int_get(h->stop))) {
             if (markup && text[i] == '<') {
                 size_t e = skip_tag(text, len, i);
                 kk_buf_addn(&sc->out, text + i, e - i);
@@ -657,4 +734,74 @@ char *kk_hyphenate(kk_hyphenator *h, const char *text, bool markup)
     char *res = kk_buf_take(&sc->out);   /* "" for empty input, NULL when out of memory */
     free(sc);
     return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Prefetching                                                         */
+
+static gpointer prefetch_run(gpointer data)
+{
+    kk_hy_prefetch *p = data;
+    kk_hyphenator *h = kk_hyphenator_new(p->lang);
+    if (!h)
+        return NULL;
+    h->lock = &p->lock;
+    h->stop = &p->stop;
+    /* From here on only a CPU nothing else wants: the thread that typesets
+     * (and Pango's own font threads, and other workers) never wait for it;
+     * it never holds what they need (the library is open, and they skip
+     * its cache rather than wait for the lock). */
+    struct sched_param sp = { 0 };
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+    g_mutex_lock(&p->lock);
+    p->h = h;
+    g_mutex_unlock(&p->lock);
+    for (size_t i = 0; i < p->ntexts && !g_atomic_int_get(&p->stop); i++)
+        free(kk_hyphenate(h, p->texts[i], false));
+    return NULL;
+}
+
+static void prefetch_free(kk_hy_prefetch *p)
+{
+    for (size_t i = 0; i < p->ntexts; i++)
+        free(p->texts[i]);
+    free(p->texts);
+    kk_hyphenator_free(p->h);
+    g_mutex_clear(&p->lock);
+    free(p);
+}
+
+bool kk_hyphenate_prefetch_start(const char *lang, const char *const *texts, size_t n)
+{
+    kk_hyphenate_prefetch_stop();
+    if (!lang || !n)
+        return false;
+    kk_hy_prefetch *p = calloc(1, sizeof *p);
+    if (!p)
+        return false;
+    g_mutex_init(&p->lock);
+    g_strlcpy(p->lang, lang, sizeof p->lang);
+    p->texts = calloc(n, sizeof *p->texts);
+    bool ok = p->texts != NULL;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (p->texts[p->ntexts++] = strdup(texts[i] ? texts[i] : "")) != NULL;
+    if (ok)
+        p->thread = g_thread_try_new("kokous-hyphenate", prefetch_run, p, NULL);
+    if (!p->thread) {
+        prefetch_free(p);
+        return false;
+    }
+    prefetch = p;
+    return true;
+}
+
+void kk_hyphenate_prefetch_stop(void)
+{
+    kk_hy_prefetch *p = prefetch;
+    if (!p)
+        return;
+    prefetch = NULL;
+    g_atomic_int_set(&p->stop, 1);
+    g_thread_join(p->thread);
+    prefetch_free(p);
 }

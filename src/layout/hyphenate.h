@@ -32,11 +32,13 @@
  *    do with broken text belongs to validation, not to hyphenation.
  *
  * A kk_hyphenator is not thread-safe; make one per language per worker.
+ * The prefetcher below is the one exception, and keeps to itself.
  */
 #ifndef KK_HYPHENATE_H
 #define KK_HYPHENATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct kk_hyphenator kk_hyphenator;
 
@@ -62,5 +64,19 @@ bool kk_hyphenator_active(const kk_hyphenator *h);
  * inside of <...> tags, <!-- comments --> or &...; entities.  Returns NULL on
  * allocation failure or when h or text is NULL. */
 char *kk_hyphenate(kk_hyphenator *h, const char *text, bool markup);
+
+/* Dictionary look-ups are most of the cost of hyphenating a fresh
+ * document.  This starts hyphenating `texts` (copied; plain text, in the
+ * order they will be typeset) for `lang` on a second thread with its own
+ * dictionary, so that the words are ready when kk_hyphenate meets them:
+ * every kk_hyphenator of that language takes a word from there instead of
+ * asking its dictionary again.  The results are the same with or without
+ * it.  One at a time (starting one stops the last); false when it did not
+ * start, which changes nothing.  Call only from the thread that uses the
+ * hyphenators. */
+bool kk_hyphenate_prefetch_start(const char *lang, const char *const *texts, size_t n);
+
+/* Stops the prefetcher, waits for its thread and frees it; no-op when none. */
+void kk_hyphenate_prefetch_stop(void);
 
 #endif

@@ -19,7 +19,11 @@ typedef struct cached_style { char *name; kk_style *style; } cached_style;
 typedef struct cached_locale { char *lang; kk_locale *locale; } cached_locale;
 typedef struct cached_logo { char *path; unsigned char *data; size_t len; } cached_logo;
 
-struct kk_resources {
+/* What has been read for one styles folder.  Every kk_resources of the same
+ * folder in the process shares it (a batch job checks a document's style
+ * and then renders with it: without sharing, each file was read and
+ * validated twice); the last kk_resources_free frees it. */
+typedef struct store {
     char *styles_dir;
     cached_style styles[MAX_CACHED];
     size_t nstyles;
@@ -27,15 +31,59 @@ struct kk_resources {
     size_t nlocales;
     cached_logo logos[MAX_CACHED];
     size_t nlogos;
+    size_t refs;
+    struct store *next;
+} store;
+
+static store *stores;   /* process-wide; kokous reads resources from one thread */
+
+struct kk_resources {
+    store *s;
 };
+
+static bool same_dir(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+static void store_free(store *st)
+{
+    for (size_t i = 0; i < st->nstyles; i++) {
+        free(st->styles[i].name);
+        kk_style_free(st->styles[i].style);
+    }
+    for (size_t i = 0; i < st->nlocales; i++) {
+        free(st->locales[i].lang);
+        kk_locale_free(st->locales[i].locale);
+    }
+    for (size_t i = 0; i < st->nlogos; i++) {
+        free(st->logos[i].path);
+        free(st->logos[i].data);
+    }
+    free(st->styles_dir);
+    free(st);
+}
 
 kk_resources *kk_resources_new(const char *styles_dir)
 {
     kk_resources *r = calloc(1, sizeof *r);
-    if (r && styles_dir && !(r->styles_dir = strdup(styles_dir))) {
-        free(r);
+    if (!r)
         return NULL;
+    for (store *st = stores; st && !r->s; st = st->next)
+        if (same_dir(st->styles_dir, styles_dir))
+            r->s = st;
+    if (!r->s) {
+        store *st = calloc(1, sizeof *st);
+        if (!st || (styles_dir && !(st->styles_dir = strdup(styles_dir)))) {
+            free(st);
+            free(r);
+            return NULL;
+        }
+        st->next = stores;
+        stores = st;
+        r->s = st;
     }
+    r->s->refs++;
     return r;
 }
 
@@ -43,20 +91,16 @@ void kk_resources_free(kk_resources *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nstyles; i++) {
-        free(r->styles[i].name);
-        kk_style_free(r->styles[i].style);
-    }
-    for (size_t i = 0; i < r->nlocales; i++) {
-        free(r->locales[i].lang);
-        kk_locale_free(r->locales[i].locale);
-    }
-    for (size_t i = 0; i < r->nlogos; i++) {
-        free(r->logos[i].path);
-        free(r->logos[i].data);
-    }
-    free(r->styles_dir);
+    store *st = r->s;
     free(r);
+    if (--st->refs)
+        return;
+    for (store **p = &stores; *p; p = &(*p)->next)
+        if (*p == st) {
+            *p = st->next;
+            break;
+        }
+    store_free(st);
 }
 
 static bool file_exists(const char *p)
@@ -66,31 +110,45 @@ static bool file_exists(const char *p)
 }
 
 /* Load a style or locale file from disk or the built-in copy.  `dir` gets
- * the folder the file is in (for relative logo paths). */
+ * the folder the file is in (for relative logo paths).  `trusted` says the
+ * bytes are those of a built-in file, which the tests validate against the
+ * XSD (tests/groups/12-builtin-data.sh): compiling the XSD to check them
+ * again cost every run more than reading them. */
 static kk_source *load_data(const kk_resources *r, const char *sub, const char *name,
                             kk_schema_id sid, const char *root, char *dir, size_t dircap,
-                            kk_diag *diag)
+                            bool *trusted, kk_diag *diag)
 {
+    *trusted = false;
     const kk_schema *s = kk_schema_builtin(sid, diag);
     if (!s)
         return NULL;
-    char path[1024];
-    const char *dirs[] = { r->styles_dir, "styles" };
+    char path[1024], builtin[256];
+    snprintf(builtin, sizeof builtin, "styles/%s%s.yaml", sub, name);
+    const kk_embedded_file *f = kk_embedded_find(builtin);
+    const char *dirs[] = { r->s->styles_dir, "styles" };
     for (size_t i = 0; i < 2; i++) {
         if (!dirs[i])
             continue;
         snprintf(path, sizeof path, "%s/%s%s.yaml", dirs[i], sub, name);
         if (file_exists(path)) {
             snprintf(dir, dircap, "%s/%s", dirs[i], sub);
+            size_t len = 0;
+            unsigned char *b = f ? kk_read_file(path, f->len, &len) : NULL;
+            if (b && len == f->len && !memcmp(b, f->data, len)) {
+                *trusted = true;
+                kk_source *src = kk_source_load_buffer(path, (const char *)b, len, root, s, diag);
+                free(b);
+                return src;
+            }
+            free(b);
             return kk_source_load(path, root, s, diag);
         }
     }
-    snprintf(path, sizeof path, "styles/%s%s.yaml", sub, name);
-    const kk_embedded_file *f = kk_embedded_find(path);
     if (!f)
         return NULL;
     snprintf(dir, dircap, "styles/%s", sub);
-    return kk_source_load_buffer(path, f->data, f->len, root, s, diag);
+    *trusted = true;
+    return kk_source_load_buffer(builtin, f->data, f->len, root, s, diag);
 }
 
 static bool valid_name(const char *name)
@@ -106,9 +164,10 @@ static bool valid_name(const char *name)
 const kk_style *kk_resources_style(kk_resources *r, const char *name, kk_diag *diag,
                                    const char *where_file, unsigned line, unsigned col)
 {
-    for (size_t i = 0; i < r->nstyles; i++)
-        if (!strcmp(r->styles[i].name, name))
-            return r->styles[i].style;
+    store *st = r->s;
+    for (size_t i = 0; i < st->nstyles; i++)
+        if (!strcmp(st->styles[i].name, name))
+            return st->styles[i].style;
     /* the chain, nearest first: name, its parent, ... */
     kk_source *chain[MAX_EXTENDS];
     char dirs[MAX_EXTENDS][1024];
@@ -124,7 +183,8 @@ const kk_style *kk_resources_style(kk_resources *r, const char *name, kk_diag *d
             break;
         }
         size_t errors = kk_diag_error_count(diag);
-        kk_source *src = load_data(r, "", want, KK_SCHEMA_STYLE, "style", dirs[n], sizeof dirs[n], diag);
+        bool trusted;
+        kk_source *src = load_data(r, "", want, KK_SCHEMA_STYLE, "style", dirs[n], sizeof dirs[n], &trusted, diag);
         if (!src) {
             if (kk_diag_error_count(diag) == errors)
                 kk_error(diag, n ? kk_source_path(chain[n - 1]) : where_file, n ? 1 : line, n ? 1 : col,
@@ -132,7 +192,7 @@ const kk_style *kk_resources_style(kk_resources *r, const char *name, kk_diag *d
             ok = false;
             break;
         }
-        if (!kk_schema_validate(s, src, diag)) {
+        if (!trusted && !kk_schema_validate(s, src, diag)) {
             kk_source_free(src);
             ok = false;
             break;
@@ -164,10 +224,10 @@ const kk_style *kk_resources_style(kk_resources *r, const char *name, kk_diag *d
     }
     for (size_t i = 0; i < n; i++)
         kk_source_free(chain[i]);
-    if (style && r->nstyles < MAX_CACHED) {
+    if (style && st->nstyles < MAX_CACHED) {
         char *copy = strdup(name);
         if (copy) {
-            r->styles[r->nstyles++] = (cached_style){ copy, style };
+            st->styles[st->nstyles++] = (cached_style){ copy, style };
             return style;
         }
     }
@@ -177,16 +237,18 @@ const kk_style *kk_resources_style(kk_resources *r, const char *name, kk_diag *d
 
 const kk_locale *kk_resources_locale(kk_resources *r, const char *lang, kk_diag *diag)
 {
-    for (size_t i = 0; i < r->nlocales; i++)
-        if (!strcmp(r->locales[i].lang, lang))
-            return r->locales[i].locale;
-    if (r->nlocales == 4 || !valid_name(lang))
+    store *st = r->s;
+    for (size_t i = 0; i < st->nlocales; i++)
+        if (!strcmp(st->locales[i].lang, lang))
+            return st->locales[i].locale;
+    if (st->nlocales == 4 || !valid_name(lang))
         return NULL;
     char dir[1024];
+    bool trusted = false;
     const kk_schema *s = kk_schema_builtin(KK_SCHEMA_LOCALE, diag);
-    kk_source *src = s ? load_data(r, "locale/", lang, KK_SCHEMA_LOCALE, "locale", dir, sizeof dir, diag) : NULL;
+    kk_source *src = s ? load_data(r, "locale/", lang, KK_SCHEMA_LOCALE, "locale", dir, sizeof dir, &trusted, diag) : NULL;
     kk_locale *loc = NULL;
-    if (src && kk_schema_validate(s, src, diag))
+    if (src && (trusted || kk_schema_validate(s, src, diag)))
         loc = kk_locale_from_xml(kk_source_doc(src));
     else if (!src)
         kk_sys_error(diag, lang, "no labels for language \"%s\"", lang);
@@ -196,7 +258,7 @@ const kk_locale *kk_resources_locale(kk_resources *r, const char *lang, kk_diag 
         kk_locale_free(loc);
         return NULL;
     }
-    r->locales[r->nlocales++] = (cached_locale){ copy, loc };
+    st->locales[st->nlocales++] = (cached_locale){ copy, loc };
     return loc;
 }
 
@@ -204,10 +266,11 @@ const unsigned char *kk_resources_logo(kk_resources *r, const kk_style *s, size_
 {
     if (!s->logo_path)
         return NULL;
-    for (size_t i = 0; i < r->nlogos; i++)
-        if (!strcmp(r->logos[i].path, s->logo_path)) {
-            *len = r->logos[i].len;
-            return r->logos[i].data;
+    store *st = r->s;
+    for (size_t i = 0; i < st->nlogos; i++)
+        if (!strcmp(st->logos[i].path, s->logo_path)) {
+            *len = st->logos[i].len;
+            return st->logos[i].data;
         }
     unsigned char *data = kk_read_file(s->logo_path, 16u << 20, len);
     if (!data) {
@@ -222,12 +285,12 @@ const unsigned char *kk_resources_logo(kk_resources *r, const kk_style *s, size_
         kk_diag_report(diag, KK_WARNING, KK_FAIL_NONE, s->logo_path, 0, 0, "cannot read the logo; the documents are made without it");
         return NULL;
     }
-    char *copy = r->nlogos < MAX_CACHED ? strdup(s->logo_path) : NULL;
+    char *copy = st->nlogos < MAX_CACHED ? strdup(s->logo_path) : NULL;
     if (!copy) {
         free(data);
         return NULL;
     }
-    r->logos[r->nlogos++] = (cached_logo){ copy, data, *len };
+    st->logos[st->nlogos++] = (cached_logo){ copy, data, *len };
     return data;
 }
 

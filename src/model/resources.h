@@ -5,8 +5,11 @@
  * to kk_resources_new (--styles DIR), ./styles/NAME.yaml, the styles built
  * into the binary.  It goes through the same loader and XSD as documents
  * (schema/style.xsd), so a bad style gets file:line:col errors, and its
- * `extends` chain is resolved (loops refused).  Locales (fi, sv, en) are
- * built in.  Results are cached; the cache owns them.
+ * `extends` chain is resolved (loops refused); a file whose bytes are a
+ * built-in one skips the XSD, which the tests run on every built-in file.
+ * Locales (fi, sv, en) are built in.  Results are cached per styles folder
+ * and shared by every kk_resources of that folder in the process; the cache
+ * owns them.  Not thread-safe.
  */
 #ifndef KK_RESOURCES_H
 #define KK_RESOURCES_H

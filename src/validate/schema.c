@@ -13,6 +13,7 @@
 #include "util/embedded.h"
 #include "util/text.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
@@ -27,7 +28,8 @@ struct kk_schema {
     const char *text;
     size_t text_len;
     xmlDocPtr xsd_doc;        /* the XSD as a tree, for lookups */
-    xmlSchemaPtr xsd;
+    xmlSchemaPtr xsd;         /* compiled on first validation */
+    bool xsd_failed;
     char **keys;              /* every element name, in first-declared order */
     size_t nkeys;
     char **list_keys, **list_items;
@@ -76,23 +78,35 @@ static ptrdiff_t index_of(char *const *v, size_t n, const char *s)
     return -1;
 }
 
+/* The value of a plain attribute without copying it (borrowed from the
+ * tree), or NULL; learn() runs once per schema over every declaration, and
+ * copying each name it compares was a third of its time. */
+static const char *attr_ref(const xmlNode *n, const char *name)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (!strcmp((const char *)a->name, name)) {
+            if (!a->children)
+                return "";
+            return !a->children->next && a->children->type == XML_TEXT_NODE ? (const char *)a->children->content : NULL;
+        }
+    return NULL;
+}
+
 static xmlNodePtr named_complex_type(xmlDocPtr doc, const char *qname)
 {
     const char *local = strchr(qname, ':') ? strchr(qname, ':') + 1 : qname;
     for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c; c = c->next)
         if (is_xs(c, "complexType")) {
-            char *nm = attr(c, "name");
-            bool hit = nm && !strcmp(nm, local);
-            xmlFree(nm);
-            if (hit)
+            const char *nm = attr_ref(c, "name");
+            if (nm && !strcmp(nm, local))
                 return c;
         }
     return NULL;
 }
 
 /* A list type is an xs:sequence of exactly one element with
- * maxOccurs="unbounded"; that element's name is the item name. */
-static char *list_item_of(xmlNodePtr complex_type)
+ * maxOccurs="unbounded"; that element's name is the item name (borrowed). */
+static const char *list_item_of(xmlNodePtr complex_type)
 {
     if (!complex_type)
         return NULL;
@@ -114,17 +128,15 @@ static char *list_item_of(xmlNodePtr complex_type)
         }
     if (!only)
         return NULL;
-    char *max = attr(only, "maxOccurs");
-    bool unbounded = max && !strcmp(max, "unbounded");
-    xmlFree(max);
-    return unbounded ? attr(only, "name") : NULL;
+    const char *max = attr_ref(only, "maxOccurs");
+    return max && !strcmp(max, "unbounded") ? attr_ref(only, "name") : NULL;
 }
 
 static bool learn(kk_schema *s, xmlNodePtr n, bool top)
 {
     for (; n; n = n->next) {
         if (is_xs(n, "element")) {
-            char *name = attr(n, "name");
+            const char *name = attr_ref(n, "name");
             if (name) {
                 bool ok = index_of(s->keys, s->nkeys, name) >= 0 || push(&s->keys, &s->nkeys, name);
                 if (ok && top && index_of(s->roots, s->nroots, name) < 0)
@@ -133,17 +145,14 @@ static bool learn(kk_schema *s, xmlNodePtr n, bool top)
                 for (xmlNodePtr c = n->children; c && !ct; c = c->next)
                     if (is_xs(c, "complexType"))
                         ct = c;
-                char *type = ct ? NULL : attr(n, "type");
+                const char *type = ct ? NULL : attr_ref(n, "type");
                 if (type)
                     ct = named_complex_type(s->xsd_doc, type);
-                char *item = list_item_of(ct);
+                const char *item = list_item_of(ct);
                 if (ok && item && index_of(s->list_keys, s->nlists, name) < 0) {
                     size_t n2 = s->nlists;
                     ok = push(&s->list_keys, &s->nlists, name) && push(&s->list_items, &n2, item);
                 }
-                xmlFree(item);
-                xmlFree(type);
-                xmlFree(name);
                 if (!ok)
                     return false;
             }
@@ -198,13 +207,12 @@ static kk_schema *schema_new(kk_schema_id id, kk_diag *diag)
     s->text = f->data;
     s->text_len = f->len;
     s->xsd_doc = xmlReadMemory(f->data, (int)f->len, builtin_paths[id], NULL, XML_PARSE_NONET);
-    xmlSchemaParserCtxtPtr pc = s->xsd_doc ? xmlSchemaNewDocParserCtxt(s->xsd_doc) : NULL;
-    if (pc) {
-        xmlSchemaSetParserStructuredErrors(pc, (xmlStructuredErrorFunc)quiet_handler, NULL);
-        s->xsd = xmlSchemaParse(pc);
-        xmlSchemaFreeParserCtxt(pc);
-    }
-    if (!s->xsd || !learn(s, xmlDocGetRootElement(s->xsd_doc)->children, true)) {
+    /* Compiling the XSD (most of the cost) waits for the first validation:
+     * the built-in styles and locales never need it (see
+     * kk_schema_validate).  learn() looks at element nodes only, so it
+     * reads the same before the compiler tidies the tree. */
+    xmlNodePtr top = s->xsd_doc ? xmlDocGetRootElement(s->xsd_doc) : NULL;
+    if (!top || !learn(s, top->children, true)) {
         kk_sys_error(diag, builtin_paths[id], "internal error: the built-in schema does not load");
         schema_free(s);
         return NULL;
@@ -520,8 +528,30 @@ static void report_node_errors(const kk_schema *s, const kk_source *src, kk_diag
     xmlFree(hint);
 }
 
-bool kk_schema_validate(const kk_schema *s, const kk_source *src, kk_diag *diag)
+/* The compiled XSD, made on first use; NULL when it does not compile. */
+static xmlSchemaPtr compiled(kk_schema *s)
 {
+    if (!s->xsd && !s->xsd_failed) {
+        xmlSchemaParserCtxtPtr pc = xmlSchemaNewDocParserCtxt(s->xsd_doc);
+        if (pc) {
+            xmlSchemaSetParserStructuredErrors(pc, (xmlStructuredErrorFunc)quiet_handler, NULL);
+            s->xsd = xmlSchemaParse(pc);
+            xmlSchemaFreeParserCtxt(pc);
+        }
+        s->xsd_failed = !s->xsd;
+    }
+    return s->xsd;
+}
+
+bool kk_schema_validate(const kk_schema *cs, const kk_source *src, kk_diag *diag)
+{
+    /* Every kk_schema is one of the cached built-ins, owned here: the
+     * const only promises callers that its meaning does not change. */
+    kk_schema *s = (kk_schema *)(uintptr_t)cs;
+    if (!compiled(s)) {
+        kk_sys_error(diag, builtin_paths[s->id], "internal error: the built-in schema does not load");
+        return false;
+    }
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(s->xsd);
     if (!vc) {
         kk_sys_error(diag, kk_source_path(src), "out of memory");

@@ -385,6 +385,41 @@ static void test_seeds(const char *text)
     kk_hyphenator_free(b);
 }
 
+/* Words hyphenated ahead on the prefetch thread give the same text as a
+ * hyphenator on its own, whether it is still running or has finished. */
+static void test_prefetch(const char *text)
+{
+    kk_hyphenator *a = kk_hyphenator_new("fi");
+    char *plain = kk_hyphenate(a, text, false);
+    char *plain_m = kk_hyphenate(a, text, true);
+    const char *texts[] = { text, "kokouksessa kaupunginhallitukselle" };
+    for (int finished = 0; finished < 2; finished++) {
+        check(kk_hyphenate_prefetch_start("fi", texts, 2), "prefetch: starts");
+        if (finished)
+            g_usleep(500000);
+        kk_hyphenator *b = kk_hyphenator_new("fi");
+        kk_hyphenator *sv = kk_hyphenator_new("sv");
+        char *got = kk_hyphenate(b, text, false);
+        char *got_m = kk_hyphenate(b, text, true);
+        char *sv_got = kk_hyphenate(sv, "kommunfullmäktige sammanträde", false);
+        kk_hyphenate_prefetch_stop();
+        kk_hyphenate_prefetch_stop();   /* no-op */
+        check(plain && got && strcmp(plain, got) == 0,
+              finished ? "prefetch (finished): same text" : "prefetch (running): same text");
+        check(plain_m && got_m && strcmp(plain_m, got_m) == 0, "prefetch: same markup text");
+        check(sv_got && strstr(sv_got, "\xC2\xAD"), "prefetch: another language unaffected");
+        free(got);
+        free(got_m);
+        free(sv_got);
+        kk_hyphenator_free(b);
+        kk_hyphenator_free(sv);
+    }
+    check(!kk_hyphenate_prefetch_start("fi", texts, 0), "prefetch: nothing to do, no thread");
+    free(plain);
+    free(plain_m);
+    kk_hyphenator_free(a);
+}
+
 static void bench(const char *text)
 {
     size_t words = count_words(text);
@@ -423,6 +458,7 @@ int main(int argc, char **argv)
     test_fuzz("en");
     char *text = load_seeds(dir);
     test_seeds(text);
+    test_prefetch(text);
     if (do_bench)
         bench(text);
     g_free(text);

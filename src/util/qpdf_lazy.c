@@ -1,0 +1,118 @@
+/*
+ * qpdf_lazy.c — libqpdf, opened the first time kokous calls it.
+ *
+ * Only signing and verifying read PDFs with qpdf, but linking it made
+ * every run (build, check, ...) map and relocate qpdf and what it brings
+ * (libstdc++ bindings, GnuTLS, p11-kit, ...): a quarter of the libraries
+ * and more start-up time than anything else kokous does before its first
+ * page.  So kokous is not linked with it: these definitions of the qpdf
+ * C API functions kokous uses (checked against qpdf-c.h) open
+ * libqpdf.so.29 on the first call and jump to the real one.  A qpdf
+ * function used anywhere else must be added to KK_QPDF_FUNCTIONS, or the
+ * link fails naming it.  If the library cannot be opened, kokous stops
+ * with an internal error (exit 3): Debian installs it with kokous.
+ */
+#include <dlfcn.h>
+#include <glib.h>
+#include <qpdf/qpdf-c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KK_QPDF_SONAME "libqpdf.so.29"
+
+/* R(return type, name, (parameters), (arguments)); V for void functions. */
+#define KK_QPDF_FUNCTIONS(R, V) \
+    V(void, qpdf_cleanup, (qpdf_data* qpdf), (qpdf)) \
+    R(qpdf_error, qpdf_get_error, (qpdf_data qpdf), (qpdf)) \
+    R(char const*, qpdf_get_error_full_text, (qpdf_data q, qpdf_error e), (q, e)) \
+    R(int, qpdf_get_num_pages, (qpdf_data qpdf), (qpdf)) \
+    R(qpdf_oh, qpdf_get_object_by_id, (qpdf_data qpdf, int objid, int generation), (qpdf, objid, generation)) \
+    R(qpdf_oh, qpdf_get_page_n, (qpdf_data qpdf, size_t zero_based_index), (qpdf, zero_based_index)) \
+    R(qpdf_oh, qpdf_get_root, (qpdf_data qpdf), (qpdf)) \
+    R(qpdf_oh, qpdf_get_trailer, (qpdf_data qpdf), (qpdf)) \
+    R(QPDF_BOOL, qpdf_has_error, (qpdf_data qpdf), (qpdf)) \
+    R(qpdf_data, qpdf_init, (void), ()) \
+    R(QPDF_BOOL, qpdf_is_encrypted, (qpdf_data qpdf), (qpdf)) \
+    V(void, qpdf_oh_begin_dict_key_iter, (qpdf_data qpdf, qpdf_oh dict), (qpdf, dict)) \
+    R(QPDF_BOOL, qpdf_oh_dict_more_keys, (qpdf_data qpdf), (qpdf)) \
+    R(char const*, qpdf_oh_dict_next_key, (qpdf_data qpdf), (qpdf)) \
+    R(qpdf_oh, qpdf_oh_get_array_item, (qpdf_data qpdf, qpdf_oh oh, int n), (qpdf, oh, n)) \
+    R(int, qpdf_oh_get_array_n_items, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(char const*, qpdf_oh_get_binary_string_value, (qpdf_data qpdf, qpdf_oh oh, size_t* length), (qpdf, oh, length)) \
+    R(qpdf_oh, qpdf_oh_get_dict, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(int, qpdf_oh_get_generation, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(long long, qpdf_oh_get_int_value, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(int, qpdf_oh_get_int_value_as_int, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(qpdf_oh, qpdf_oh_get_key, (qpdf_data qpdf, qpdf_oh oh, char const* key), (qpdf, oh, key)) \
+    R(qpdf_oh, qpdf_oh_get_key_if_dict, (qpdf_data qpdf, qpdf_oh oh, char const* key), (qpdf, oh, key)) \
+    R(char const*, qpdf_oh_get_name, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(int, qpdf_oh_get_object_id, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(QPDF_ERROR_CODE, qpdf_oh_get_stream_data, (qpdf_data qpdf, qpdf_oh stream_oh, enum qpdf_stream_decode_level_e decode_level, QPDF_BOOL* filtered, unsigned char** bufp, size_t* len), (qpdf, stream_oh, decode_level, filtered, bufp, len)) \
+    R(char const*, qpdf_oh_get_utf8_value, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(QPDF_BOOL, qpdf_oh_has_key, (qpdf_data qpdf, qpdf_oh oh, char const* key), (qpdf, oh, key)) \
+    R(QPDF_BOOL, qpdf_oh_is_array, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(QPDF_BOOL, qpdf_oh_is_dictionary, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(QPDF_BOOL, qpdf_oh_is_indirect, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(QPDF_BOOL, qpdf_oh_is_integer, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(QPDF_BOOL, qpdf_oh_is_name, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(QPDF_BOOL, qpdf_oh_is_name_and_equals, (qpdf_data qpdf, qpdf_oh oh, char const* name), (qpdf, oh, name)) \
+    R(QPDF_BOOL, qpdf_oh_is_null, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(QPDF_BOOL, qpdf_oh_is_stream, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(QPDF_BOOL, qpdf_oh_is_string, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    V(void, qpdf_oh_release_all, (qpdf_data qpdf), (qpdf)) \
+    R(char const*, qpdf_oh_unparse, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(char const*, qpdf_oh_unparse_resolved, (qpdf_data qpdf, qpdf_oh oh), (qpdf, oh)) \
+    R(QPDF_ERROR_CODE, qpdf_read_memory, (qpdf_data qpdf, char const* description, char const* buffer, unsigned long long size, char const* password), (qpdf, description, buffer, size, password)) \
+    V(void, qpdf_set_suppress_warnings, (qpdf_data qpdf, QPDF_BOOL value), (qpdf, value)) \
+    V(void, qpdf_silence_errors, (qpdf_data qpdf), (qpdf))
+
+#define KK_ENUM(ret, name, params, args) KK_##name,
+enum { KK_QPDF_FUNCTIONS(KK_ENUM, KK_ENUM) KK_QPDF_N };
+#undef KK_ENUM
+
+#define KK_NAME(ret, name, params, args) #name,
+static const char *const names[KK_QPDF_N] = { KK_QPDF_FUNCTIONS(KK_NAME, KK_NAME) };
+#undef KK_NAME
+
+static void *functions[KK_QPDF_N];
+
+static gpointer open_qpdf(gpointer unused)
+{
+    (void)unused;
+    void *lib = dlopen(KK_QPDF_SONAME, RTLD_NOW | RTLD_LOCAL);
+    for (size_t i = 0; lib && i < KK_QPDF_N; i++)
+        if (!(functions[i] = dlsym(lib, names[i])))
+            lib = NULL;
+    if (!lib) {
+        fprintf(stderr, "kokous: internal error: cannot use %s: %s\n", KK_QPDF_SONAME, dlerror());
+        exit(3);
+    }
+    return lib;
+}
+
+/* The address of the real function (never NULL). */
+static void *real(int which)
+{
+    static GOnce once = G_ONCE_INIT;
+    g_once(&once, open_qpdf, NULL);
+    return functions[which];
+}
+
+#define KK_CALL(ret, name, params) \
+    ret(*fn) params;               \
+    void *p = real(KK_##name);     \
+    memcpy(&fn, &p, sizeof p);     /* POSIX: a data pointer holds a function */
+#define KK_R(ret, name, params, args) \
+    ret name params                   \
+    {                                 \
+        KK_CALL(ret, name, params)    \
+        return fn args;               \
+    }
+#define KK_V(ret, name, params, args) \
+    ret name params                   \
+    {                                 \
+        KK_CALL(ret, name, params)    \
+        fn args;                      \
+    }
+KK_QPDF_FUNCTIONS(KK_R, KK_V)
