@@ -12,7 +12,13 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libvoikko and libqpdf are opened when first needed (src/util/*_lazy.c),
 # not linked: they cost every run start-up time
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out libvoikko libqpdf,$(PKGS)) 2>/dev/null) -lhyphen
-ALL_CFLAGS = $(WARN) $(CFLAGS) -Isrc -I$(BUILD) -DKK_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+# The sonames of the libraries opened on first use, as the installed
+# development files name them (the sources fall back to Debian 12's).
+soname = $(shell objdump -p $(shell pkg-config --variable=libdir $(1) 2>/dev/null)/$(1).so 2>/dev/null | awk '/SONAME/ {print $$2}')
+QPDF_SONAME    = $(call soname,libqpdf)
+VOIKKO_SONAME  = $(call soname,libvoikko)
+LAZY_DEFS  = $(if $(QPDF_SONAME),-DKK_QPDF_SONAME='"$(QPDF_SONAME)"') $(if $(VOIKKO_SONAME),-DKK_VOIKKO_SONAME='"$(VOIKKO_SONAME)"')
+ALL_CFLAGS = $(WARN) $(CFLAGS) -Isrc -I$(BUILD) -DKK_VERSION='"$(VERSION)"' $(LAZY_DEFS) $(PKG_CFLAGS)
 
 SRC      := $(sort $(wildcard src/*/*.c))
 OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded_data.o

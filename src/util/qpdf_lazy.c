@@ -19,7 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The Makefile passes the soname of the installed library. */
+#ifndef KK_QPDF_SONAME
 #define KK_QPDF_SONAME "libqpdf.so.29"
+#endif
 
 /* R(return type, name, (parameters), (arguments)); V for void functions. */
 #define KK_QPDF_FUNCTIONS(R, V) \

@@ -17,7 +17,10 @@
 #include <stddef.h>
 #include <string.h>
 
+/* The Makefile passes the soname of the installed library. */
+#ifndef KK_VOIKKO_SONAME
 #define KK_VOIKKO_SONAME "libvoikko.so.1"
+#endif
 
 static struct {
     void *init, *set_bool, *hyphenate, *free_cstr, *terminate;
