@@ -123,6 +123,20 @@ typedef struct worker_state {
 
 static build *current;   /* for a job whose worker state could not be made */
 
+/* A worker grows by well under 1 MB per 1,000 documents (docs/performance.md);
+ * one that has grown by this much since its first document is replaced. */
+#define KK_WORKER_GROWTH ((size_t)24 << 20)
+
+/* KOKOUS_WORKER_GROWTH (bytes) overrides it: the tests replace workers
+ * after every document that way. */
+static size_t worker_growth(void)
+{
+    const char *v = getenv("KOKOUS_WORKER_GROWTH");
+    char *end;
+    unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
+    return v && *v && !*end && n > 0 ? (size_t)n : KK_WORKER_GROWTH;
+}
+
 /* Reading the font configuration (FcInit: some 60 XML files and the font
  * cache) is a tenth of a one-document build, and OpenSSL reads its
  * configuration and providers on the first hash.  A thread does both while
@@ -664,7 +678,7 @@ static void run(build *b, int jobs, bool force, const char *stamp_file, bool qui
     b->progress = kk_progress_new(stderr, b->ntodo, !quiet && isatty(STDERR_FILENO));
     current = b;
     kk_batch_ops ops = { .init = worker_init, .work = worker_job, .fini = worker_fini, .done = job_done,
-                         .ctx = b, .recycle_after = 1000 };
+                         .ctx = b, .recycle_growth = worker_growth() };
     if (b->ntodo && !kk_batch_run(b->ntodo, jobs, &ops)) {
         kk_progress_clear(b->progress);
         kk_sys_error(b->diag, NULL, "cannot start worker processes: %s", strerror(errno));

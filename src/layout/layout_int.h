@@ -8,6 +8,7 @@
 
 #include "layout/layout.h"
 #include <pango/pangocairo.h>
+#include <stdint.h>
 
 /* A laid-out paragraph kept for the next document (see text.c). */
 typedef struct kk_kept_layout {
@@ -25,6 +26,8 @@ struct kk_typesetter {
     kk_kept_layout *kept;    /* owned, KK_KEPT_LAYOUTS slots */
     size_t nkept;
     unsigned long tick;
+    uint64_t *seen;          /* owned ring of KK_SEEN_KEYS key hashes */
+    size_t nseen;
 };
 
 typedef struct kk_link {

@@ -40,6 +40,7 @@ void kk_typesetter_free(kk_typesetter *ts)
         free(ts->kept[i].lines);
     }
     free(ts->kept);
+    free(ts->seen);
     g_object_unref(ts->ctx);
     g_object_unref(ts->fontmap);
     free(ts);
@@ -223,9 +224,36 @@ static void split_items(PangoAttrList *al, const char *text)
  * document of a batch, with the same style and width: their layouts are
  * kept (a PangoLayout is only read once laid out) instead of being shaped
  * and broken into lines again.  Only long paragraphs without links are
- * kept, at most KK_KEPT_LAYOUTS of them per typesetter. */
-#define KK_KEPT_LAYOUTS 96
+ * kept, and only the second time they are seen (a paragraph that comes
+ * once costs a hash, not a kept layout), at most KK_KEPT_LAYOUTS of them
+ * per typesetter: memory stays flat however long the batch. */
+#define KK_KEPT_LAYOUTS 64
 #define KK_KEPT_MIN_BYTES 240
+#define KK_SEEN_KEYS 4096
+
+/* FNV-1a, 64 bits: which keys came before (a collision only means one
+ * layout kept on its first sighting). */
+static uint64_t key_hash(const char *key)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+/* True when key was seen before; otherwise remembers it. */
+static bool seen_before(kk_typesetter *ts, const char *key)
+{
+    uint64_t h = key_hash(key);
+    size_t n = ts->nseen < KK_SEEN_KEYS ? ts->nseen : KK_SEEN_KEYS;
+    for (size_t i = 0; i < n; i++)
+        if (ts->seen[i] == h)
+            return true;
+    if (!ts->seen && !(ts->seen = malloc(KK_SEEN_KEYS * sizeof *ts->seen)))
+        return false;
+    ts->seen[ts->nseen++ % KK_SEEN_KEYS] = h;
+    return false;
+}
 
 /* The key of a paragraph: everything kk_cell_init's layout depends on.
  * Caller frees; NULL when not worth keeping or out of memory. */
@@ -362,8 +390,10 @@ bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *m
     } while (i < c->nlines && pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
     c->height = c->lines[c->nlines - 1].top + c->lines[c->nlines - 1].height;
-    if (key)
+    if (key && seen_before(f->ts, key))
         kept_add(f->ts, key, c);
+    else
+        g_free(key);
     return true;
 }
 

@@ -84,17 +84,39 @@ typedef struct worker {
     size_t count;       /* jobs done */
 } worker;
 
+/* The result header's top bit: the worker exits after this result. */
+#define RETIRING ((uint64_t)1 << 63)
+
+/* Resident memory in bytes (Linux), 0 when unknown. */
+static size_t resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, resident = 0;
+    if (f) {
+        if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    long page = sysconf(_SC_PAGESIZE);
+    return page > 0 ? (size_t)resident * (size_t)page : 0;
+}
+
 /* Never returns. */
 static void worker_main(int task_fd, int res_fd, const kk_batch_ops *ops)
 {
     void *state = ops->init ? ops->init(ops->ctx) : NULL;
     kk_bytes out = { 0 };
     uint64_t job;
+    size_t base = 0;
     while (read_all(task_fd, &job, sizeof job)) {
         out.len = 0;
         ops->work(state, (size_t)job, &out);
-        uint64_t len = out.len;
-        if (!write_all(res_fd, &len, sizeof len) || !write_all(res_fd, out.data, out.len))
+        size_t rss = ops->recycle_growth ? resident_bytes() : 0;
+        if (!base)
+            base = rss;   /* after the first job: caches warm, fonts open */
+        bool retiring = rss > base && rss - base > ops->recycle_growth;
+        uint64_t len = out.len | (retiring ? RETIRING : 0);
+        if (!write_all(res_fd, &len, sizeof len) || !write_all(res_fd, out.data, out.len) || retiring)
             break;
     }
     kk_bytes_free(&out);
@@ -229,8 +251,11 @@ bool kk_batch_run(size_t n, int jobs, const kk_batch_ops *ops)
             size_t job = wk->job;
             uint64_t l;
             unsigned char *blob = NULL;
-            bool got = read_all(wk->res_fd, &l, sizeof l) && l < ((uint64_t)1 << 32)
-                       && (blob = malloc(l ? (size_t)l : 1)) && read_all(wk->res_fd, blob, (size_t)l);
+            bool got = read_all(wk->res_fd, &l, sizeof l);
+            bool retiring = got && (l & RETIRING);
+            l &= ~RETIRING;
+            got = got && l < ((uint64_t)1 << 32)
+                  && (blob = malloc(l ? (size_t)l : 1)) && read_all(wk->res_fd, blob, (size_t)l);
             if (!got) {
                 free(blob);
                 state[job] = DIED;
@@ -241,7 +266,7 @@ bool kk_batch_run(size_t n, int jobs, const kk_batch_ops *ops)
             len[job] = (size_t)l;
             state[job] = READY;
             wk->count++;
-            if (next < n && !(ops->recycle_after && wk->count >= ops->recycle_after) && give(wk, next)) {
+            if (next < n && !retiring && give(wk, next)) {
                 state[next++] = RUNNING;
             } else {
                 close(wk->task_fd);   /* end of file: the worker finishes and exits */

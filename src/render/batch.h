@@ -44,9 +44,12 @@ typedef struct kk_batch_ops {
     /* In the parent, in increasing i.  `res` NULL: the worker died on i. */
     void (*done)(void *ctx, size_t i, const unsigned char *res, size_t len);
     void *ctx;
-    /* A worker exits and a fresh one takes over after this many jobs (0 =
-     * never): bounds what a long run can leak or fragment. */
-    size_t recycle_after;
+    /* A worker whose resident memory has grown by more than this many
+     * bytes since its first job exits after the job, and a fresh one takes
+     * over (0 = never): bounds what a long run can leak or fragment.  By
+     * growth rather than by a count of jobs, because a worker forked late
+     * starts with the parent's bookkeeping of every document so far. */
+    size_t recycle_growth;
 } kk_batch_ops;
 
 /* False only when the pool itself fails (fork or pipe impossible even for

@@ -114,3 +114,10 @@ if diff -r -x '.kokous-stamp*' -x '*.public.pdf' "$B/np" "$B/all" > "$B/diff" 2>
 kk build input -o "$B/np" -j2 > "$B/np.out" 2>&1
 nostamp "$B/np" "$B/all" > /dev/null 2>&1 && grep -q "skipped 0," "$B/np.out" \
     && pass "batch: a build without --no-public after one with it rebuilds the public PDFs" || fail "batch: stamp ignores --no-public" "$(cat "$B/np.out")"
+
+# Workers replaced as soon as they grow (KOKOUS_WORKER_GROWTH=1: after every
+# document): the same files and messages, nothing reported as a crash.
+KOKOUS_WORKER_GROWTH=1 kk build input tests/build --excerpt 3 -o "$B/recycled" -j2 > "$B/rec.out" 2> "$B/rec.err"; rc=$?
+[ "$rc" -eq 0 ] && nostamp "$B/recycled" "$B/j1" > /dev/null 2>&1 && cmp -s <(msgs "$B/rec.err") <(msgs "$B/j1.err") \
+    && pass "batch: workers replaced after every document give the same files and messages" \
+    || fail "batch: replaced workers (exit $rc)" "$(head "$B/rec.err")"
