@@ -70,10 +70,17 @@ for i in range(N):
     gen("typst-kokous", f"{LIMIT}/minutes.txt", "styles/locale/fi.yaml", f"{Y}/typ/k{i:04d}.typ", i)
 ys = os.path.join(W, "minutes2pdf")
 os.makedirs(fresh(Y + "/yout"))
-t_y1, _ = run([ys, "-n", str(N), f"{LIMIT}/minutes.txt", Y + "/yout/"])
+# the ratios that matter most: three rounds, one of each in turn, medians
+rounds = {"y": [], "pub": [], "off": []}
+for _ in range(1 if SMOKE else 3):
+    rounds["y"].append(run([ys, "-n", str(N), f"{LIMIT}/minutes.txt", Y + "/yout/"]))
+    rounds["pub"].append(run([KK, "build", "-q", "-j1", Y + "/many", "-o", fresh(Y + "/k1")]))
+    rounds["off"].append(run([KK, "build", "-q", "-j1", "--no-public", Y + "/many", "-o", fresh(Y + "/k1o")]))
+med = lambda k: (statistics.median(t for t, _ in rounds[k]), max(r for _, r in rounds[k]))
+t_y1, _ = med("y")
 y_dps = N / t_y1
-t_kpub, rss_j1 = run([KK, "build", "-q", "-j1", Y + "/many", "-o", fresh(Y + "/k1")])
-t_kj1, rss_off = run([KK, "build", "-q", "-j1", "--no-public", Y + "/many", "-o", fresh(Y + "/k1o")])
+t_kpub, rss_j1 = med("pub")
+t_kj1, rss_off = med("off")
 t_kjn, rss_jn = run([KK, "build", "-q", f"-j{CPUS}", "--no-public", Y + "/many", "-o", fresh(Y + "/kn")])
 t_kj2, _ = run([KK, "build", "-q", "-j2", "--no-public", Y + "/many", "-o", fresh(Y + "/k2")])
 k1_dps, kn_dps, k2_dps, kpub_dps = N / t_kj1, N / t_kjn, N / t_kj2, N / t_kpub
@@ -168,7 +175,8 @@ md.append("# kokous performance\n")
 md.append("Written by `make bench` (bench/run.sh, bench/bench.py); every number below comes from one run on one machine. "
           "Only the ratios mean something: these machines are noisy.\n")
 md.append(f"Machine: {CPUS} CPUs (`nproc`), {os.uname().release}, load average before the run "
-          f"{LOAD0}; batch size for throughput N = {N}; SOURCE_DATE_EPOCH set. "
+          f"{LOAD0}; batch size for throughput N = {N} (yardstick and kokous -j1: medians of three "
+          f"rounds, taken in turn); SOURCE_DATE_EPOCH set. "
           f"kokous's PDFs are finished (tagged, artifacts marked, XMP, /ID, bookmarks); the yardstick's are plain.\n")
 md.append("## The same minutes (the yardstick's minutes.txt)\n")
 md.append(f"kokous typesets the yardstick's 3-page content as a Finnish minutes document of {kp} pages "
