@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "render/pdf_object_int.h"
 
+#include <glib.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -322,38 +323,6 @@ kk_pdf_val *kk_pdf_lookup(kk_pdf *p, kk_pdf_val *dict, const char *key)
     return kk_pdf_resolve(p, kk_pdf_dict_get(kk_pdf_resolve(p, dict), key));
 }
 
-/* UTF-16 code unit sequence -> UTF-8 into b. */
-static void utf16_to_utf8(kk_buf *b, const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        uint32_t c = (uint32_t)s[i] << 8 | s[i + 1];
-        if (c >= 0xD800 && c < 0xDC00 && i + 3 < n) {
-            uint32_t lo = (uint32_t)s[i + 2] << 8 | s[i + 3];
-            if (lo >= 0xDC00 && lo < 0xE000) {
-                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-                i += 2;
-            }
-        }
-        char u[5] = { 0 };
-        if (c < 0x80) {
-            u[0] = (char)c;
-        } else if (c < 0x800) {
-            u[0] = (char)(0xC0 | c >> 6);
-            u[1] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            u[0] = (char)(0xE0 | c >> 12);
-            u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-            u[2] = (char)(0x80 | (c & 0x3F));
-        } else {
-            u[0] = (char)(0xF0 | c >> 18);
-            u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-            u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-            u[3] = (char)(0x80 | (c & 0x3F));
-        }
-        kk_buf_add(b, u);
-    }
-}
-
 /* The bytes of a string token (escapes and hex decoded), into *out. */
 static bool string_bytes(const kk_pdf_val *v, kk_buf *out)
 {
@@ -364,9 +333,7 @@ static bool string_bytes(const kk_pdf_val *v, kk_buf *out)
     if (s[0] == '<') {
         int hi = -1;
         for (size_t i = 1; i + 1 < n; i++) {
-            int d = s[i] >= '0' && s[i] <= '9' ? s[i] - '0'
-                  : s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10
-                  : s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 10 : -1;
+            int d = g_ascii_xdigit_value(s[i]);
             if (d < 0)
                 continue;
             if (hi < 0) {
@@ -412,25 +379,27 @@ char *kk_pdf_text_utf8(const kk_pdf_val *v)
 {
     if (!v || v->kind != KK_PDF_STRING)
         return NULL;
-    kk_buf raw = { 0 }, b = { 0 };
+    kk_buf raw = { 0 };
     string_bytes(v, &raw);
-    if (raw.oom) {
-        kk_buf_free(&raw);
-        return NULL;
-    }
     const unsigned char *r = (const unsigned char *)raw.s;
-    if (raw.len >= 2 && r[0] == 0xFE && r[1] == 0xFF) {
-        utf16_to_utf8(&b, r + 2, raw.len - 2);
+    gchar *u = NULL;
+    if (raw.oom) {
+        /* nothing to decode */
+    } else if (raw.len >= 2 && r[0] == 0xFE && r[1] == 0xFF) {
+        size_t n = (raw.len - 2) / 2;
+        gunichar2 *w = g_new(gunichar2, n + 1);
+        for (size_t i = 0; i < n; i++)
+            w[i] = (gunichar2)(r[2 + 2 * i] << 8 | r[3 + 2 * i]);
+        u = g_utf16_to_utf8(w, (glong)n, NULL, NULL, NULL);
+        g_free(w);
     } else {
         /* PDFDocEncoding agrees with Latin-1 where Cairo and qpdf use it */
-        for (size_t i = 0; i < raw.len; i++) {
-            unsigned char pair[2] = { 0, r[i] };
-            utf16_to_utf8(&b, pair, 2);
-        }
+        u = g_convert(raw.s ? raw.s : "", (gssize)raw.len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
     }
     kk_buf_free(&raw);
-    kk_buf_add(&b, "");
-    return kk_buf_take(&b);
+    char *copy = u ? strdup(u) : NULL;
+    g_free(u);
+    return copy;
 }
 
 /* ---- editing ------------------------------------------------------------ */
@@ -498,40 +467,11 @@ kk_pdf_val kk_pdf_new_ref(long num)
     return v;
 }
 
-/* Printable ASCII as a literal string, anything else as UTF-16BE hex with
- * a byte order mark (PDF text strings, ISO 32000-1 7.9.2.2). */
+/* A PDF text string (ISO 32000-1 7.9.2.2): kk_buf_add_pdf_text. */
 kk_pdf_val kk_pdf_new_text(kk_pdf *p, const char *utf8)
 {
     kk_buf b = { 0 };
-    bool ascii = true;
-    for (const unsigned char *s = (const unsigned char *)utf8; *s; s++)
-        ascii = ascii && *s >= 0x20 && *s < 0x7F;
-    if (ascii) {
-        kk_buf_add(&b, "(");
-        for (const char *s = utf8; *s; s++) {
-            if (*s == '(' || *s == ')' || *s == '\\')
-                kk_buf_add(&b, "\\");
-            kk_buf_addn(&b, s, 1);
-        }
-        kk_buf_add(&b, ")");
-    } else {
-        kk_buf_add(&b, "<FEFF");
-        const unsigned char *s = (const unsigned char *)utf8;
-        while (*s) {
-            uint32_t c = *s++;
-            int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-            c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0x7F;
-            for (; more && (*s & 0xC0) == 0x80; more--)
-                c = c << 6 | (*s++ & 0x3F);
-            if (c >= 0x10000) {
-                c -= 0x10000;
-                kk_buf_addf(&b, "%04X%04X", 0xD800 + (c >> 10), 0xDC00 + (c & 0x3FF));
-            } else {
-                kk_buf_addf(&b, "%04X", c);
-            }
-        }
-        kk_buf_add(&b, ">");
-    }
+    kk_buf_add_pdf_text(&b, utf8);
     kk_pdf_val v = b.oom ? (p->oom = true, kk_pdf_token_copy(p, KK_PDF_NULL, "null", 4))
                          : kk_pdf_token_copy(p, KK_PDF_STRING, b.s, b.len);
     kk_buf_free(&b);

@@ -121,7 +121,4 @@ bool kk_pdf_update_build(const kk_pdf_prev *p, const kk_pdf_sig_spec *s, kk_buf 
  * only by added signatures; `why` (size `wl`) says what else changed. */
 bool kk_pdf_only_signatures_after(const unsigned char *data, size_t end, size_t len, char *why, size_t wl);
 
-/* UTF-8 as a PDF text string: (ascii) or <FEFF...> UTF-16BE.  Appends. */
-void kk_pdf_text_string(kk_buf *b, const char *utf8);
-
 #endif

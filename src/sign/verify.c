@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sign/sign_int.h"
 
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,11 +125,6 @@ static size_t revision_ends(const unsigned char *d, size_t len, size_t *ends, si
     return n;
 }
 
-static int hexval(unsigned char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* The byte range is well-formed and its gap is exactly this /Contents. */
 static bool gap_ok(const sig *s, const unsigned char *d, size_t len, char *why, size_t wl)
 {
@@ -143,7 +139,7 @@ static bool gap_ok(const sig *s, const unsigned char *d, size_t len, char *why, 
         return false;
     }
     for (size_t i = a + 1; i + 1 < b - 1; i += 2) {
-        int hi = hexval(d[i]), lo = hexval(d[i + 1]);
+        int hi = g_ascii_xdigit_value(d[i]), lo = g_ascii_xdigit_value(d[i + 1]);
         size_t k = (i - a - 1) / 2;
         if (hi < 0 || lo < 0 || (k < s->clen ? s->contents[k] : 0) != (unsigned char)(hi * 16 + lo)) {
             snprintf(why, wl, "the unsigned gap is not the /Contents string");

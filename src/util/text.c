@@ -124,3 +124,47 @@ void kk_buf_free(kk_buf *b)
     free(b->s);
     *b = (kk_buf){ 0 };
 }
+
+void kk_buf_add_pdf_text(kk_buf *b, const char *utf8)
+{
+    bool ascii = true;
+    for (const unsigned char *c = (const unsigned char *)utf8; *c; c++)
+        ascii &= *c >= 0x20 && *c < 0x7f;
+    if (ascii) {
+        kk_buf_add(b, "(");
+        for (const char *c = utf8; *c; c++) {
+            if (*c == '(' || *c == ')' || *c == '\\')
+                kk_buf_add(b, "\\");
+            kk_buf_addn(b, c, 1);
+        }
+        kk_buf_add(b, ")");
+        return;
+    }
+    kk_buf_add(b, "<FEFF");
+    const unsigned char *c = (const unsigned char *)utf8;
+    while (*c) {
+        unsigned long cp = 0xFFFD;
+        int extra = 0;
+        if (*c < 0x80) cp = *c, extra = 0;
+        else if ((*c & 0xE0) == 0xC0) cp = *c & 0x1F, extra = 1;
+        else if ((*c & 0xF0) == 0xE0) cp = *c & 0x0F, extra = 2;
+        else if ((*c & 0xF8) == 0xF0) cp = *c & 0x07, extra = 3;
+        c++;
+        for (int i = 0; i < extra; i++) {
+            if ((*c & 0xC0) != 0x80) {
+                cp = 0xFFFD;
+                break;
+            }
+            cp = (cp << 6) | (*c++ & 0x3F);
+        }
+        if (cp > 0x10FFFF)
+            cp = 0xFFFD;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            kk_buf_addf(b, "%04lX%04lX", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+        } else {
+            kk_buf_addf(b, "%04lX", cp);
+        }
+    }
+    kk_buf_add(b, ">");
+}

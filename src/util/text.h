@@ -21,6 +21,9 @@ void kk_buf_addn(kk_buf *b, const char *s, size_t n);
 void kk_buf_addf(kk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append with the XML (and Pango markup) specials & < > " ' escaped. */
 void kk_buf_add_escaped(kk_buf *b, const char *s, size_t n);
+/* Append UTF-8 as a PDF text string: (printable ASCII, escaped) or
+ * <FEFF...> UTF-16BE hex; invalid UTF-8 becomes U+FFFD. */
+void kk_buf_add_pdf_text(kk_buf *b, const char *utf8);
 char *kk_buf_take(kk_buf *b);   /* NULL if allocation failed; resets b */
 void kk_buf_free(kk_buf *b);
 
