@@ -9,7 +9,6 @@
 #endif
 #include "model/style.h"
 
-#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@ static bool named(const xmlNode *n, const char *name)
 {
     return strcmp((const char *)n->name, name) == 0;
 }
+
 
 /* Replace *dst by the node's text; false on allocation failure. */
 static bool set_str(char **dst, const xmlNode *n)
@@ -93,6 +93,17 @@ static bool text_is(const xmlNode *n, const char *a, const char *b)
     return r;
 }
 
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 static void set_colour(kk_rgb *dst, const xmlNode *n)
 {
     xmlChar *c = xmlNodeGetContent(n);
@@ -100,7 +111,7 @@ static void set_colour(kk_rgb *dst, const xmlNode *n)
     int v[6];
     bool ok = strlen(s) == 7 && s[0] == '#';
     for (int i = 0; ok && i < 6; i++)
-        ok = (v[i] = g_ascii_xdigit_value(s[i + 1])) >= 0;
+        ok = (v[i] = hexval(s[i + 1])) >= 0;
     if (ok) {
         dst->r = (v[0] * 16 + v[1]) / 255.0;
         dst->g = (v[2] * 16 + v[3]) / 255.0;

@@ -187,7 +187,7 @@ int main(int argc, char **argv)
 }
 EOF
 if ${CC:-cc} -std=c11 $SAN -I"$ROOT/src" "$S/manifest_driver.c" "$OBJ"/sign/*.o "$OBJ"/util/diag.o "$OBJ"/util/fs.o "$OBJ"/util/text.o \
-        $(pkg-config --libs libqpdf openssl) -o "$S/manifest_driver" 2> "$S/cc.err"; then
+        $(pkg-config --libs libqpdf openssl glib-2.0) -o "$S/manifest_driver" 2> "$S/cc.err"; then
     mkdir -p "$S/pkg/sub"
     echo '<mets/>' > "$S/pkg/METS.xml"
     cp "$S/fresh.pdf" "$S/pkg/sub/poytakirja.pdf"

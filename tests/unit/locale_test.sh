@@ -10,7 +10,7 @@ trap 'rm -rf "$out"' EXIT
 cd "$here"
 flags="-std=c11 -Wall -Wextra -Werror -g -Isrc"
 srcs="tests/unit/locale_test.c src/model/locale.c src/model/style.c src/util/text.c src/util/xml.c"
-libs=$(pkg-config --cflags --libs libxml-2.0 glib-2.0)
+libs=$(pkg-config --cflags --libs libxml-2.0)
 for cc in gcc clang; do
     command -v $cc >/dev/null || continue
     # shellcheck disable=SC2086
