@@ -81,7 +81,6 @@ typedef struct worker {
     int task_fd;        /* parent writes job numbers */
     int res_fd;         /* parent reads results */
     size_t job;         /* the job it runs */
-    size_t count;       /* jobs done */
 } worker;
 
 /* The result header's top bit: the worker exits after this result. */
@@ -265,7 +264,6 @@ bool kk_batch_run(size_t n, int jobs, const kk_batch_ops *ops)
             res[job] = blob;
             len[job] = (size_t)l;
             state[job] = READY;
-            wk->count++;
             if (next < n && !retiring && give(wk, next)) {
                 state[next++] = RUNNING;
             } else {

@@ -15,6 +15,7 @@
 #include "util/text.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,43 +366,40 @@ typedef struct {
     kk_pdf_val *xobjects; /* the page's /Resources /XObject, or NULL */
 } page_ctx;
 
+/* A PDF name as its bytes (#xx escapes decoded) into out (a C string);
+ * false when it does not fit. */
+static bool decode_name(const char *name, size_t len, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        int hi, lo;
+        if (k + 1 >= cap)
+            return false;
+        if (name[i] == '#' && i + 2 < len && (hi = g_ascii_xdigit_value(name[i + 1])) >= 0 &&
+            (lo = g_ascii_xdigit_value(name[i + 2])) >= 0) {
+            out[k++] = (char)(hi << 4 | lo);
+            i += 2;
+        } else {
+            out[k++] = name[i];
+        }
+    }
+    out[k] = 0;
+    return true;
+}
+
 /* A Form XObject with MCIDs of its own carries real content: marking its Do
  * as an artifact would hide that content from assistive technology. */
 static bool form_has_mcid(const char *name, size_t len, void *user)
 {
     page_ctx *pc = user;
-    if (!pc->xobjects || len > 126)
+    char key[130] = "/", entry[130];
+    if (!pc->xobjects || !decode_name(name, len, key + 1, sizeof key - 1))
         return false;
-    char key[130] = "/";
-    size_t k = 1;
-    for (size_t i = 0; i < len; i++) {
-        /* Names may escape bytes as #xx: compare the decoded names. */
-        unsigned hex;
-        if (name[i] == '#' && i + 2 < len && sscanf(name + i + 1, "%2x", &hex) == 1) {
-            key[k++] = (char)hex;
-            i += 2;
-        } else {
-            key[k++] = name[i];
-        }
-    }
-    key[k] = 0;
     kk_pdf_val *xobjects = pc->xobjects;
     long x = 0;
-    for (size_t i = 0; i + 1 < xobjects->u.list.n && !x; i++) {
+    for (size_t i = 0; i + 1 < xobjects->u.list.n && !x; i += 2) {
         kk_pdf_val *kv = &xobjects->u.list.v[i];
-        char dec[130];
-        size_t d = 0;
-        for (size_t j = 0; j < kv->u.tok.len && d < sizeof dec - 1; j++) {
-            unsigned hex;
-            if (kv->u.tok.s[j] == '#' && j + 2 < kv->u.tok.len &&
-                sscanf(kv->u.tok.s + j + 1, "%2x", &hex) == 1) {
-                dec[d++] = (char)hex;
-                j += 2;
-            } else {
-                dec[d++] = kv->u.tok.s[j];
-            }
-        }
-        if (i % 2 == 0 && d == k && !memcmp(dec, key, k))
+        if (decode_name(kv->u.tok.s, kv->u.tok.len, entry, sizeof entry) && !strcmp(entry, key))
             x = kk_pdf_ref_num(&xobjects->u.list.v[i + 1]);
     }
     if (!x || !kk_pdf_is_stream(pc->f->p, x) ||

@@ -101,11 +101,13 @@ static void add_object(kk_buf *b, kk_pdf *p, long num)
     kk_buf_add(b, "\nendobj\n");
 }
 
-static void add_id(kk_buf *b)
+/* " /ID [ <d> <d> ]" with d the MD5 of data[0..len) (everything written
+ * before the cross-reference section), appended to b. */
+static void add_id(kk_buf *b, const char *data, size_t len)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
-    if (b->oom || !EVP_Digest(b->s, b->len, md, &mdlen, EVP_md5(), NULL)) {
+    if (b->oom || !EVP_Digest(data, len, md, &mdlen, EVP_md5(), NULL)) {
         b->oom = true;
         return;
     }
@@ -161,15 +163,15 @@ static void classic(kk_buf *b, kk_pdf *p, const long *order, size_t n, const boo
             kk_buf_addf(b, "%010zu 00001 f \n", next_free(reach, size, i));
     }
     /* the ID is a digest of everything before the table */
-    kk_buf idb = { 0 };
-    kk_buf_addn(&idb, b->s, xref);
-    add_id(&idb);
+    kk_buf id = { 0 };
+    if (!b->oom)
+        add_id(&id, b->s, xref);
     kk_buf_addf(b, "trailer\n<< /Size %zu", size);
     add_trailer_keys(b, p);
-    kk_buf_add(b, idb.oom ? "" : idb.s + xref);
+    kk_buf_addn(b, id.s ? id.s : "", id.len);
     kk_buf_addf(b, " >>\nstartxref\n%zu\n%%%%EOF\n", xref);
-    b->oom |= idb.oom;
-    kk_buf_free(&idb);
+    b->oom |= id.oom;
+    kk_buf_free(&id);
     free(off);
 }
 
@@ -179,7 +181,7 @@ static void put_field(unsigned char *e, unsigned long long v, int width)
         e[i] = (unsigned char)(v & 0xFF);
 }
 
-static void with_object_streams(kk_buf *b, kk_pdf *p, const long *order, size_t n, const bool *reach)
+static void with_object_streams(kk_buf *b, kk_pdf *p, const long *order, size_t n)
 {
     size_t small = 0;
     for (size_t i = 0; i < n; i++)
@@ -263,20 +265,20 @@ static void with_object_streams(kk_buf *b, kk_pdf *p, const long *order, size_t 
     }
     uLongf clen = compressBound((uLong)(size * 7));
     unsigned char *z = malloc(clen);
-    kk_buf idb = { 0 };
-    kk_buf_addn(&idb, b->s, xref);
-    add_id(&idb);
-    if (!z || idb.oom || compress2(z, &clen, rows, (uLong)(size * 7), Z_DEFAULT_COMPRESSION) != Z_OK) {
+    kk_buf id = { 0 };
+    if (!b->oom)
+        add_id(&id, b->s, xref);
+    if (!z || !id.s || id.oom || compress2(z, &clen, rows, (uLong)(size * 7), Z_DEFAULT_COMPRESSION) != Z_OK) {
         b->oom = true;
     } else {
         kk_buf_addf(b, "%zu 0 obj\n<< /Type /XRef /Size %zu /W [ 1 4 2 ]", xref_num, size);
         add_trailer_keys(b, p);
-        kk_buf_add(b, idb.s + xref);
+        kk_buf_addn(b, id.s, id.len);
         kk_buf_addf(b, " /Filter /FlateDecode /Length %lu >>\nstream\n", (unsigned long)clen);
         kk_buf_addn(b, (const char *)z, clen);
         kk_buf_addf(b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xref);
     }
-    kk_buf_free(&idb);
+    kk_buf_free(&id);
     free(z);
     free(rows);
 out:
@@ -284,7 +286,6 @@ out:
     free(f3);
     free(type);
     free(members);
-    (void)reach;
 }
 
 /* Cairo writes each stream's /Length as a separate object; a direct
@@ -328,7 +329,7 @@ unsigned char *kk_pdf_write(kk_pdf *p, const kk_pdf_write_opts *o, size_t *len)
     }
     bool objstm = o->object_streams && !(o->version && strcmp(o->version, "1.5") < 0);
     if (objstm)
-        with_object_streams(&b, p, order, n, reach);
+        with_object_streams(&b, p, order, n);
     else
         classic(&b, p, order, n, reach);
     free(order);
