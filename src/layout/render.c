@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include "layout/layout_int.h"
+#include "util/text.h"
 #include <cairo-pdf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,26 +304,12 @@ bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorat
     return render_to(f, s, out_path, decorate, user, pages, diag);
 }
 
-typedef struct membuf { unsigned char *p; size_t len, cap; bool oom; } membuf;
-
+/* Cairo's output into a kk_buf. */
 static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int n)
 {
-    membuf *m = closure;
-    if (m->len + n > m->cap) {
-        size_t cap = m->cap ? m->cap : 65536;
-        while (cap < m->len + n)
-            cap *= 2;
-        unsigned char *p = realloc(m->p, cap);
-        if (!p) {
-            m->oom = true;
-            return CAIRO_STATUS_WRITE_ERROR;
-        }
-        m->p = p;
-        m->cap = cap;
-    }
-    memcpy(m->p + m->len, data, n);
-    m->len += n;
-    return CAIRO_STATUS_SUCCESS;
+    kk_buf *m = closure;
+    kk_buf_addn(m, (const char *)data, n);
+    return m->oom ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
 bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
@@ -335,14 +322,14 @@ bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
     *len = 0;
     if (!kk_flow_paginate(f))
         return false;
-    membuf m = { 0 };
+    kk_buf m = { 0 };
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(mem_write, &m, f->g.width, f->g.height);
     if (!render_to(f, s, f->title ? f->title : "PDF", decorate, user, pages, diag) || m.oom) {
-        free(m.p);
+        kk_buf_free(&m);
         return false;
     }
-    *data = m.p;
     *len = m.len;
+    *data = (unsigned char *)kk_buf_take(&m);
     return true;
 }
 
@@ -352,7 +339,7 @@ bool kk_render_page_pdf_memory(const kk_page_geometry *g, kk_decorate_fn draw, v
 {
     *data = NULL;
     *len = 0;
-    membuf m = { 0 };
+    kk_buf m = { 0 };
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(mem_write, &m, g->width, g->height);
     cairo_t *cr = cairo_create(s);
     draw(cr, page, pages, g, user);
@@ -363,10 +350,10 @@ bool kk_render_page_pdf_memory(const kk_page_geometry *g, kk_decorate_fn draw, v
     if (st != CAIRO_STATUS_SUCCESS || m.oom) {
         kk_sys_error(diag, NULL, "cannot draw a page: %s",
                      m.oom ? "out of memory" : cairo_status_to_string(st));
-        free(m.p);
+        kk_buf_free(&m);
         return false;
     }
-    *data = m.p;
     *len = m.len;
+    *data = (unsigned char *)kk_buf_take(&m);
     return true;
 }
