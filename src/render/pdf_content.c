@@ -10,6 +10,7 @@
  * nesting level.
  */
 #include "render/pdf_content.h"
+#include "util/text.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -503,41 +504,23 @@ static bool lex_ops(oplist *l, const unsigned char *in, size_t len,
 
 /* ---- pass 2: placing the artifact sequences ------------------------------------ */
 
-typedef struct {
-    unsigned char *buf;
-    size_t n, cap;
-} outbuf;
-
-static bool out_put(outbuf *o, const void *p, size_t n)
+static bool out_put(kk_buf *o, const void *p, size_t n)
 {
-    if (n == 0)
-        return true;
-    if (o->cap - o->n < n) {
-        size_t c = o->cap ? o->cap : 256;
-        while (c - o->n < n)
-            c *= 2;
-        unsigned char *b = realloc(o->buf, c);
-        if (!b)
-            return false;
-        o->buf = b;
-        o->cap = c;
-    }
-    memcpy(o->buf + o->n, p, n);
-    o->n += n;
-    return true;
+    kk_buf_addn(o, p, n);
+    return !o->oom;
 }
 
 /* Inserted operators always stand on their own line. */
-static bool out_insert(outbuf *o, const char *text)
+static bool out_insert(kk_buf *o, const char *text)
 {
-    if (o->n > 0 && !is_ws(o->buf[o->n - 1]) && !out_put(o, "\n", 1))
+    if (o->len > 0 && !is_ws((unsigned char)o->s[o->len - 1]) && !out_put(o, "\n", 1))
         return false;
     return out_put(o, text, strlen(text));
 }
 
 static const char OPEN_ARTIFACT[] = "/Artifact BMC\n";
 
-static bool place(const oplist *l, const unsigned char *in, size_t len, outbuf *o,
+static bool place(const oplist *l, const unsigned char *in, size_t len, kk_buf *o,
                   kk_pdf_content_stats *st)
 {
     size_t copied = 0, qd = 0, td = 0;
@@ -611,27 +594,28 @@ unsigned char *kk_pdf_mark_artifacts(const unsigned char *in, size_t len,
 {
     kk_pdf_content_stats st = {0, 0, 0};
     oplist l = {0};
-    outbuf o = {0};
+    kk_buf o = {0};
     bool ok = lex_ops(&l, in ? in : (const unsigned char *)"", in ? len : 0, keep_do, user);
     st.operators = l.n;
     if (ok)
         ok = place(&l, in ? in : (const unsigned char *)"", in ? len : 0, &o, &st);
     /* Even an empty result is a buffer the caller can free. */
-    if (ok && !o.buf)
-        ok = (o.buf = malloc(1)) != NULL;
+    if (ok)
+        kk_buf_addn(&o, "", 0);
     free(l.ops);
     free(l.qstack);
     free(l.tstack);
     free(l.mstack);
-    if (!ok) {
-        free(o.buf);
+    size_t n = o.len;
+    unsigned char *out = ok ? (unsigned char *)kk_buf_take(&o) : NULL;
+    kk_buf_free(&o);
+    if (!out)
         return NULL;
-    }
     if (out_len)
-        *out_len = o.n;
+        *out_len = n;
     if (changed)
         *changed = st.artifacts > 0;
     if (stats)
         *stats = st;
-    return o.buf;
+    return out;
 }
