@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include "cli/cli.h"
 #include "model/ids.h"
+#include "util/text.h"
 #include "cli/progress.h"
 #include "layout/hyphenate.h"
 #include "util/embedded.h"
@@ -386,18 +387,10 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
 
 /* ---- the parent's side: ids, files, stamp, in input order ---- */
 
-static size_t str_hash(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
 /* NULL when `id` is new (and now claimed by `path`), else the earlier path. */
 static const char *claim(build *b, const char *id, const char *path)
 {
-    size_t i = str_hash(id) & (b->claim_cap - 1);
+    size_t i = (size_t)kk_hash_bytes(id, strlen(id)) & (b->claim_cap - 1);
     for (; b->claimed[i]; i = (i + 1) & (b->claim_cap - 1))
         if (!strcmp(b->claimed[i], id))
             return b->claimed_by[i];
@@ -582,10 +575,7 @@ static unsigned shard_of(const kk_input *in, unsigned n)
     size_t rl = strlen(in->root);
     if (!strncmp(rel, in->root, rl) && (rel[rl] == '/' || (rl && in->root[rl - 1] == '/')))
         rel += rl + (rel[rl] == '/');
-    uint64_t h = 1469598103934665603u;
-    for (; *rel; rel++)
-        h = (h ^ (unsigned char)*rel) * 1099511628211u;
-    return (unsigned)(h % n);
+    return (unsigned)(kk_hash_bytes(rel, strlen(rel)) % n);
 }
 
 /* Everything that changes the bytes of every document: kokous itself (its

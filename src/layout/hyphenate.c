@@ -111,12 +111,7 @@ static bool is_connector(gunichar c)
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
+    return (uint32_t)kk_hash_bytes(s, n);
 }
 
 static void cache_clear(kk_hyphenator *h)

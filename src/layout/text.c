@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include "layout/layout_int.h"
+#include "util/text.h"
 #include <string.h>
 
 kk_typesetter *kk_typesetter_new(const char *language)
@@ -231,20 +232,11 @@ static void split_items(PangoAttrList *al, const char *text)
 #define KK_KEPT_MIN_BYTES 240
 #define KK_SEEN_KEYS 4096
 
-/* FNV-1a, 64 bits: which keys came before (a collision only means one
- * layout kept on its first sighting). */
-static uint64_t key_hash(const char *key)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    return h;
-}
-
 /* True when key was seen before; otherwise remembers it. */
 static bool seen_before(kk_typesetter *ts, const char *key)
 {
-    uint64_t h = key_hash(key);
+    /* a collision only means one layout kept on its first sighting */
+    uint64_t h = kk_hash_bytes(key, strlen(key));
     size_t n = ts->nseen < KK_SEEN_KEYS ? ts->nseen : KK_SEEN_KEYS;
     for (size_t i = 0; i < n; i++)
         if (ts->seen[i] == h)

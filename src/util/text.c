@@ -168,3 +168,14 @@ void kk_buf_add_pdf_text(kk_buf *b, const char *utf8)
     }
     kk_buf_add(b, ">");
 }
+
+uint64_t kk_hash_bytes(const void *data, size_t n)
+{
+    /* the offset basis is FNV's with a digit missing, as the first shard
+     * assignments were made with it */
+    uint64_t h = 1469598103934665603u;
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211u;
+    return h;
+}

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Levenshtein distance of two ASCII keys (for "did you mean"). */
 size_t kk_edit_distance(const char *a, const char *b);
@@ -13,6 +14,10 @@ size_t kk_edit_distance(const char *a, const char *b);
 /* From `candidates` (NULL-terminated), the closest to `word` if it is close
  * enough to be a likely typo, else NULL.  Borrowed from candidates. */
 const char *kk_closest(const char *word, const char *const *candidates);
+
+/* A 64-bit FNV-1a-style hash of data[0..n).  Its values must never
+ * change: `build --shard` assigns documents to machines by it. */
+uint64_t kk_hash_bytes(const void *data, size_t n);
 
 /* A growable string.  kk_buf_take hands the heap string to the caller. */
 typedef struct kk_buf { char *s; size_t len, cap; bool oom; } kk_buf;
