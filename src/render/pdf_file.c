@@ -19,18 +19,10 @@ static bool fail(kk_pdf *p, const char *why)
     return false;
 }
 
+/* The unsigned integer after white space at *pos; *pos moves past it. */
 static bool read_uint(const unsigned char *s, size_t len, size_t *pos, long *out)
 {
-    size_t i = kk_pdf_skip_ws(s, len, *pos);
-    long n = 0;
-    size_t start = i;
-    while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 12)
-        n = n * 10 + (s[i++] - '0');
-    if (i == start)
-        return false;
-    *out = n;
-    *pos = i;
-    return true;
+    return kk_pdf_uint_at(s, len, kk_pdf_skip_ws(s, len, *pos), out, pos);
 }
 
 static bool grow_objects(kk_pdf *p, size_t n)

@@ -87,8 +87,7 @@ bool kk_pdf_keyword_at(const unsigned char *s, size_t len, size_t pos, const cha
     return pos + n <= len && !memcmp(s + pos, kw, n) && (pos + n == len || !is_regular(s[pos + n]));
 }
 
-/* An unsigned integer token at pos (digits only), its end in *end. */
-static bool uint_at(const unsigned char *s, size_t len, size_t pos, long *v, size_t *end)
+bool kk_pdf_uint_at(const unsigned char *s, size_t len, size_t pos, long *v, size_t *end)
 {
     long n = 0;
     size_t i = pos;
@@ -213,10 +212,10 @@ static bool parse(kk_pdf *p, const unsigned char *s, size_t len, size_t *pos,
             j++;
         long num, gen;
         size_t e1, e2;
-        if (uint_at(s, len, i, &num, &e1)) {
+        if (kk_pdf_uint_at(s, len, i, &num, &e1)) {
             /* "N G R" is one value */
             size_t k = kk_pdf_skip_ws(s, len, e1);
-            if (uint_at(s, len, k, &gen, &e2)) {
+            if (kk_pdf_uint_at(s, len, k, &gen, &e2)) {
                 k = kk_pdf_skip_ws(s, len, e2);
                 if (kk_pdf_keyword_at(s, len, k, "R") && gen <= 65535) {
                     out->kind = KK_PDF_REF;

@@ -47,6 +47,9 @@ bool kk_pdf_parse_at(kk_pdf *p, const unsigned char *s, size_t len, size_t *pos,
                      kk_pdf_val *out, const char **why);
 /* Skips white space and comments. */
 size_t kk_pdf_skip_ws(const unsigned char *s, size_t len, size_t pos);
+/* An unsigned integer token at s[pos] (at most 10 digits, then a
+ * delimiter, white space or the end): its value and end. */
+bool kk_pdf_uint_at(const unsigned char *s, size_t len, size_t pos, long *v, size_t *end);
 /* s[pos..] starts with the keyword kw followed by a delimiter or the end. */
 bool kk_pdf_keyword_at(const unsigned char *s, size_t len, size_t pos, const char *kw);
 
