@@ -97,7 +97,7 @@ void kk_c_field(cctx *c, const char *label_key, const char *value_markup)
 {
     if (!value_markup || !*value_markup)
         return;
-    if (!kk_flow_field(c->flow, &c->label, &c->body, c->indent,
+    if (!kk_flow_field(c->flow, &c->label, &c->body, c->field_label_w,
                        kk_c_plain(c, kk_c_label(c, label_key)), value_markup))
         c->ok = false;
 }
@@ -136,6 +136,11 @@ static void make_styles(cctx *c)
 {
     const kk_style *s = c->style;
     c->indent = s->text_indent;
+    /* Fields hang their label in the indent; a style that sets the body at
+     * the margin (text_indent 0) still needs a label column: the first tab. */
+    c->field_label_w = s->text_indent;
+    if (c->field_label_w < 15 * KK_MM_TO_PT)
+        c->field_label_w = s->n_tabs && s->tabs[0] >= 15 * KK_MM_TO_PT ? s->tabs[0] : 23 * KK_MM_TO_PT;
     c->body = text_style(s, &s->body, s->colors.text);
     c->body.justify = s->justify;
     c->text = c->body;

@@ -45,6 +45,7 @@ typedef struct cctx {
     kk_composition *comp;
     kk_rich rich;
     double indent;                /* body text column */
+    double field_label_w;         /* label column of "Aika  ..." fields */
     kk_text_style body, text, label, title, h2, h3, small, cell, head, lead;
     bool ok;
 } cctx;

@@ -15,7 +15,6 @@
 #include "util/xml.h"
 #include <unistd.h>
 
-#define MM_TO_PT (72.0 / 25.4)
 
 static bool is_kk(const xmlNode *n, const char *name)
 {
@@ -68,7 +67,7 @@ static double node_points(const xmlNode *n, bool *ok)
     double v = parse_decimal(s, &end);
     double out = 0;
     if (end != s && strcmp(end, "mm") == 0)
-        out = v * MM_TO_PT;
+        out = v * KK_MM_TO_PT;
     else if (end != s && strcmp(end, "pt") == 0)
         out = v;
     else
@@ -169,11 +168,11 @@ static void set_page(kk_style *s, const xmlNode *n)
         if (!is_kk(c, "size"))
             continue;
         if (text_is(c, "A4", NULL)) {
-            s->page_width = 210 * MM_TO_PT;
-            s->page_height = 297 * MM_TO_PT;
+            s->page_width = 210 * KK_MM_TO_PT;
+            s->page_height = 297 * KK_MM_TO_PT;
         } else if (text_is(c, "A5", NULL)) {
-            s->page_width = 148 * MM_TO_PT;
-            s->page_height = 210 * MM_TO_PT;
+            s->page_width = 148 * KK_MM_TO_PT;
+            s->page_height = 210 * KK_MM_TO_PT;
         } else if (text_is(c, "letter", NULL)) {
             s->page_width = 612;
             s->page_height = 792;
@@ -409,18 +408,18 @@ bool kk_style_merge(kk_style *s, xmlDocPtr doc, const char *style_dir)
 static bool set_defaults(kk_style *s)
 {
     static const double tabs_mm[] = {23, 46, 104, 130, 156};
-    s->page_width = 210 * MM_TO_PT;
-    s->page_height = 297 * MM_TO_PT;
-    s->margin_top = 35 * MM_TO_PT;
-    s->margin_bottom = 20 * MM_TO_PT;
-    s->margin_left = 20 * MM_TO_PT;
-    s->margin_right = 15 * MM_TO_PT;
-    s->header_top = 10 * MM_TO_PT;
-    s->footer_bottom = 10 * MM_TO_PT;
-    s->text_indent = 46 * MM_TO_PT;
+    s->page_width = 210 * KK_MM_TO_PT;
+    s->page_height = 297 * KK_MM_TO_PT;
+    s->margin_top = 35 * KK_MM_TO_PT;
+    s->margin_bottom = 20 * KK_MM_TO_PT;
+    s->margin_left = 20 * KK_MM_TO_PT;
+    s->margin_right = 15 * KK_MM_TO_PT;
+    s->header_top = 10 * KK_MM_TO_PT;
+    s->footer_bottom = 10 * KK_MM_TO_PT;
+    s->text_indent = 46 * KK_MM_TO_PT;
     s->n_tabs = sizeof tabs_mm / sizeof *tabs_mm;
     for (size_t i = 0; i < s->n_tabs; i++)
-        s->tabs[i] = tabs_mm[i] * MM_TO_PT;
+        s->tabs[i] = tabs_mm[i] * KK_MM_TO_PT;
     kk_font *fonts[] = {&s->body, &s->heading, &s->title, &s->header, &s->small};
     static const double sizes[] = {11, 11, 14, 10, 8};
     static const int weights[] = {400, 700, 700, 400, 400};

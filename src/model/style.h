@@ -24,6 +24,8 @@
 
 enum { KK_STYLE_MAX_TABS = 16 };
 
+#define KK_MM_TO_PT (72.0 / 25.4)   /* points in a millimetre */
+
 /* A text in fi, sv and en; any may be NULL (owned by the style). */
 typedef struct { char *fi, *sv, *en; } kk_text3;
 

@@ -13,6 +13,7 @@
 #include "util/embedded.h"
 #include "util/text.h"
 
+#include <glib.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@ struct kk_schema {
     bool xsd_failed;
     char **keys;              /* every element name, in first-declared order */
     size_t nkeys;
+    GHashTable *key_rank;     /* name (borrowed from keys) -> index + 1 */
+    GHashTable *types;        /* top-level complexType name -> node; while learning */
     char **list_keys, **list_items;
     size_t nlists;
     char **roots;
@@ -92,16 +95,10 @@ static const char *attr_ref(const xmlNode *n, const char *name)
     return NULL;
 }
 
-static xmlNodePtr named_complex_type(xmlDocPtr doc, const char *qname)
+static xmlNodePtr named_complex_type(const kk_schema *s, const char *qname)
 {
     const char *local = strchr(qname, ':') ? strchr(qname, ':') + 1 : qname;
-    for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c; c = c->next)
-        if (is_xs(c, "complexType")) {
-            const char *nm = attr_ref(c, "name");
-            if (nm && !strcmp(nm, local))
-                return c;
-        }
-    return NULL;
+    return g_hash_table_lookup(s->types, local);
 }
 
 /* A list type is an xs:sequence of exactly one element with
@@ -132,13 +129,24 @@ static const char *list_item_of(xmlNodePtr complex_type)
     return max && !strcmp(max, "unbounded") ? attr_ref(only, "name") : NULL;
 }
 
+static bool push_key(kk_schema *s, const char *name)
+{
+    if (!push(&s->keys, &s->nkeys, name))
+        return false;
+    g_hash_table_insert(s->key_rank, s->keys[s->nkeys - 1], GSIZE_TO_POINTER(s->nkeys));
+    return true;
+}
+
+/* Walks every declaration once; the two lookups it makes per element go
+ * through hash tables (a linear scan of the types was 13 M instructions,
+ * 3 ms, at every start). */
 static bool learn(kk_schema *s, xmlNodePtr n, bool top)
 {
     for (; n; n = n->next) {
         if (is_xs(n, "element")) {
             const char *name = attr_ref(n, "name");
             if (name) {
-                bool ok = index_of(s->keys, s->nkeys, name) >= 0 || push(&s->keys, &s->nkeys, name);
+                bool ok = g_hash_table_contains(s->key_rank, name) || push_key(s, name);
                 if (ok && top && index_of(s->roots, s->nroots, name) < 0)
                     ok = push(&s->roots, &s->nroots, name);
                 xmlNodePtr ct = NULL;
@@ -147,7 +155,7 @@ static bool learn(kk_schema *s, xmlNodePtr n, bool top)
                         ct = c;
                 const char *type = ct ? NULL : attr_ref(n, "type");
                 if (type)
-                    ct = named_complex_type(s->xsd_doc, type);
+                    ct = named_complex_type(s, type);
                 const char *item = list_item_of(ct);
                 if (ok && item && index_of(s->list_keys, s->nlists, name) < 0) {
                     size_t n2 = s->nlists;
@@ -171,6 +179,10 @@ static void schema_free(kk_schema *s)
         xmlSchemaFree(s->xsd);
     if (s->xsd_doc)
         xmlFreeDoc(s->xsd_doc);
+    if (s->key_rank)
+        g_hash_table_destroy(s->key_rank);
+    if (s->types)
+        g_hash_table_destroy(s->types);
     for (size_t i = 0; i < s->nkeys; i++)
         free(s->keys[i]);
     for (size_t i = 0; i < s->nlists; i++) {
@@ -212,7 +224,17 @@ static kk_schema *schema_new(kk_schema_id id, kk_diag *diag)
      * kk_schema_validate).  learn() looks at element nodes only, so it
      * reads the same before the compiler tidies the tree. */
     xmlNodePtr top = s->xsd_doc ? xmlDocGetRootElement(s->xsd_doc) : NULL;
-    if (!top || !learn(s, top->children, true)) {
+    s->key_rank = g_hash_table_new(g_str_hash, g_str_equal);
+    s->types = g_hash_table_new(g_str_hash, g_str_equal);
+    for (xmlNodePtr c = top ? top->children : NULL; c; c = c->next) {
+        const char *nm = is_xs(c, "complexType") ? attr_ref(c, "name") : NULL;
+        if (nm && !g_hash_table_contains(s->types, nm))
+            g_hash_table_insert(s->types, (gpointer)nm, c);
+    }
+    bool learnt = top && learn(s, top->children, true);
+    g_hash_table_destroy(s->types);
+    s->types = NULL;
+    if (!learnt) {
         kk_sys_error(diag, builtin_paths[id], "internal error: the built-in schema does not load");
         schema_free(s);
         return NULL;
@@ -257,8 +279,8 @@ const char *kk_schema_item_name(const kk_schema *s, const char *key)
 
 int kk_schema_key_rank(const kk_schema *s, const char *key)
 {
-    ptrdiff_t i = index_of(s->keys, s->nkeys, key);
-    return i < 0 ? (int)s->nkeys : (int)i;
+    size_t rank = GPOINTER_TO_SIZE(g_hash_table_lookup(s->key_rank, key));
+    return rank ? (int)rank - 1 : (int)s->nkeys;
 }
 
 bool kk_schema_is_root(const kk_schema *s, const char *name)
