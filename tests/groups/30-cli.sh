@@ -105,6 +105,13 @@ printf 'extends: default\ncolors:\n  accent: blue\n' > "$TMP/st/styles/broken.ya
 sed 's/^language: fi$/language: fi\nstyle: broken/' tests/cli/valid-memo.yaml > "$TMP/st/doc.yaml"
 expect_rc "cli: broken style" 1 kk check --styles "$TMP/st/styles" "$TMP/st/doc.yaml"
 expect_grep "cli: broken style position" "$TMP/err" "styles/broken.yaml:3:11: error: \`accent\`: \"blue\" is not a valid value."
+# A style that sets the body at the margin (text_indent 0): the "Aika",
+# "Paikka" fields still get a label column (this was an internal error).
+printf 'extends: default\npage:\n  text_indent: 0mm\n' > "$TMP/st/styles/flush.yaml"
+sed 's/^style: lappi$/style: flush/' input/lappi/valiaikainen-valmistelutoimielin-2017-11-21.yaml > "$TMP/st/flush.yaml"
+expect_rc "cli: style with text_indent 0" 0 kk build -q --no-public --styles "$TMP/st/styles" "$TMP/st/flush.yaml" -o "$TMP/st/out"
+pdftotext -l 1 "$(ls "$TMP"/st/out/*.pdf | head -1)" - 2>/dev/null | grep -q "^Aika" \
+    && pass "cli: text_indent 0 keeps the field labels" || fail "cli: text_indent 0: no Aika label on page 1"
 
 # make install puts the binary and the man page under DESTDIR/PREFIX, and the
 # installed binary needs nothing from the source tree.
