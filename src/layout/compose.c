@@ -139,8 +139,12 @@ static void make_styles(cctx *c)
     /* Fields hang their label in the indent; a style that sets the body at
      * the margin (text_indent 0) still needs a label column: the first tab. */
     c->field_label_w = s->text_indent;
-    if (c->field_label_w < 15 * KK_MM_TO_PT)
+    if (c->field_label_w < 15 * KK_MM_TO_PT) {
+        double area_w = s->page_width - s->margin_left - s->margin_right;
         c->field_label_w = s->n_tabs && s->tabs[0] >= 15 * KK_MM_TO_PT ? s->tabs[0] : 23 * KK_MM_TO_PT;
+        if (c->field_label_w > area_w / 3)
+            c->field_label_w = area_w / 3;
+    }
     c->body = text_style(s, &s->body, s->colors.text);
     c->body.justify = s->justify;
     c->text = c->body;

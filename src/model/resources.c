@@ -161,6 +161,34 @@ static bool valid_name(const char *name)
     return true;
 }
 
+/* kk_style_check_page, reported at the first of its keys set by the
+ * nearest style file of the chain (else at the top of the nearest one). */
+static bool page_fits(const kk_style *style, kk_source *const *chain, size_t n, kk_diag *diag)
+{
+    const char *keys;
+    char why[320];
+    if (kk_style_check_page(style, &keys, why, sizeof why))
+        return true;
+    const kk_source *at = chain[0];
+    kk_pos pos = { 1, 1 };
+    xmlNodePtr node = NULL;
+    for (size_t i = 0; i < n && !node; i++) {
+        xmlNodePtr page = kk_child(xmlDocGetRootElement(kk_source_doc(chain[i])), "page");
+        for (const char *k = keys; page && !node && *k;) {
+            size_t l = strcspn(k, " ");
+            char key[32];
+            snprintf(key, sizeof key, "%.*s", (int)l, k);
+            if ((node = kk_child(page, key))) {
+                at = chain[i];
+                pos = kk_source_value_pos(at, node);
+            }
+            k += l + (k[l] == ' ');
+        }
+    }
+    kk_error(diag, kk_source_path(at), pos.line, pos.col, "%s", why);
+    return false;
+}
+
 const kk_style *kk_resources_style(kk_resources *r, const char *name, kk_diag *diag,
                                    const char *where_file, unsigned line, unsigned col)
 {
@@ -221,6 +249,10 @@ const kk_style *kk_resources_style(kk_resources *r, const char *name, kk_diag *d
             }
         if (!style)
             kk_sys_error(diag, name, "out of memory while reading the style");
+        else if (!page_fits(style, chain, n, diag)) {
+            kk_style_free(style);
+            style = NULL;
+        }
     }
     for (size_t i = 0; i < n; i++)
         kk_source_free(chain[i]);

@@ -112,6 +112,29 @@ sed 's/^style: lappi$/style: flush/' input/lappi/valiaikainen-valmistelutoimieli
 expect_rc "cli: style with text_indent 0" 0 kk build -q --no-public --styles "$TMP/st/styles" "$TMP/st/flush.yaml" -o "$TMP/st/out"
 pdftotext -l 1 "$(ls "$TMP"/st/out/*.pdf | head -1)" - 2>/dev/null | grep -q "^Aika" \
     && pass "cli: text_indent 0 keeps the field labels" || fail "cli: text_indent 0: no Aika label on page 1"
+# A page that leaves no room for text is the style's error, at the key that
+# decides it in the nearest style file (exit 1, not an internal error); font
+# sizes and line heights have ranges.
+style_case() { # NAME STYLE-BODY EXPECTED-MESSAGE
+    printf 'extends: default\n%b\n' "$2" > "$TMP/st/styles/$1.yaml"
+    sed "s/^style: lappi\$/style: $1/" input/lappi/valiaikainen-valmistelutoimielin-2017-11-21.yaml > "$TMP/st/$1.yaml"
+    expect_rc "cli: style $1" 1 kk check --styles "$TMP/st/styles" "$TMP/st/$1.yaml"
+    expect_grep "cli: style $1 message" "$TMP/err" "$3"
+}
+style_case indent 'page:\n  text_indent: 170mm' \
+    "styles/indent.yaml:3:16: error: text_indent 170 mm leaves a body text column 5 mm wide in a text area 175 mm wide; make text_indent at most 145 mm, or the margins smaller"
+style_case leftmargin 'page:\n  margin_left: 150mm' \
+    "styles/leftmargin.yaml:3:16: error: text_indent 46 mm leaves a body text column -1 mm wide"
+style_case narrow 'page:\n  width: 50mm' \
+    "styles/narrow.yaml:3:10: error: the margins leave a text area 15 mm wide on a page 50 mm wide; make margin_left or margin_right smaller"
+style_case low 'page:\n  margin_top: 290mm' \
+    "styles/low.yaml:3:15: error: the margins leave a text area -13 mm high"
+style_case header 'page:\n  header_top: 40mm' \
+    "styles/header.yaml:3:15: error: header_top 40 mm puts the running header where the text starts (margin_top 35 mm)"
+style_case tiny 'fonts:\n  body: {family: Noto Sans, size: 0.1pt}' \
+    "styles/tiny.yaml:3:35: error: \`size\`: \"0.1pt\" is not a valid value. Write a font size in points from 4pt to 99pt"
+style_case flat 'spacing:\n  line_height: 0' \
+    "styles/flat.yaml:3:16: error: \`line_height\`: \"0\" is not a valid value. Write the line height as a multiple of the font size from 0.8 to 3"
 
 # make install puts the binary and the man page under DESTDIR/PREFIX, and the
 # installed binary needs nothing from the source tree.
