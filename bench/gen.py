@@ -3,6 +3,10 @@
 
   gen.py yardstick MINUTES.TXT OUT.yaml [ID [VARY]]
                                                the yardstick's 3-page minutes as kokous YAML
+  gen.py yardstick-layout MINUTES.TXT OUT.yaml [ID [VARY]]
+                                               the same in the yardstick's page (style
+                                               bench/styles/yardstick.yaml) and without
+                                               appeal instructions, which it does not have
   gen.py typst MINUTES.TXT OUT.typ             the same content as a Typst document
   gen.py typst-kokous MINUTES.TXT LOCALE.yaml OUT.typ [VARY]
                                                the same content as kokous typesets it
@@ -79,7 +83,7 @@ def participants(d):
     return out
 
 
-def yardstick_yaml(src, out, ident="bench-minutes", vary=None):
+def yardstick_yaml(src, out, ident="bench-minutes", vary=None, layout=False):
     d = parse_yardstick(src, vary)
     role = {"puheenjohtaja": "chair", "pöytäkirjanpitäjä": "secretary"}
     lines = ["kind: minutes", f"id: {ident}", f"organization: {d['org']}", f"body: {d['body']}",
@@ -92,8 +96,12 @@ def yardstick_yaml(src, out, ident="bench-minutes", vary=None):
               f"first_section: {d['items'][0]['no']}", "items:"]
     for it in d["items"]:
         lines += [f"  - title: {q(it['title'])}", f"    proposal: {q(it['proposal'])}", f"    decision: {q(it['decision'])}"]
+        if layout:
+            lines.append("    appeal: none")
     lines += ["signatures:"] + [f"  - {{name: {s[0]}, role: {role.get(s[1], 'chair')}}}" for s in d["signs"][:1]] \
         + [f"  - {{name: {d['signs'][0][2]}, role: secretary}}"]
+    if layout:
+        lines.insert(1, "style: yardstick")
     open(out, "w", encoding="utf-8").write("\n".join(lines) + "\n")
 
 
@@ -264,6 +272,8 @@ if __name__ == "__main__":
     a = sys.argv[1:]
     if a[:1] == ["yardstick"]:
         yardstick_yaml(a[1], a[2], *(a[3:4]), *(int(v) for v in a[4:5]))
+    elif a[:1] == ["yardstick-layout"]:
+        yardstick_yaml(a[1], a[2], *(a[3:4]), *(int(v) for v in a[4:5]), layout=True)
     elif a[:1] == ["typst"]:
         typst_doc(a[1], a[2])
     elif a[:1] == ["typst-kokous"]:
