@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "layout/compose_int.h"
 #include "util/text.h"
+#include "util/xml.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,31 @@ void kk_c_rich_section(cctx *c, const char *label_key, const char *markdown)
 }
 
 /* ---- styles ---- */
+
+/* A family the style names but fontconfig replaces (not installed, or
+ * misspelt) is typeset anyway, in the replacement: say so, once per family,
+ * at the document's `style` key. */
+static void warn_missing_fonts(cctx *c)
+{
+    const kk_font *fonts[] = { &c->style->body, &c->style->heading, &c->style->title,
+                               &c->style->header, &c->style->small };
+    for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+        const char *family = fonts[i]->family;
+        bool seen = !family;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = fonts[j]->family && !g_ascii_strcasecmp(fonts[j]->family, family);
+        char used[128];
+        if (seen || !kk_typesetter_family_used(c->ts, family, used, sizeof used)
+            || !g_ascii_strcasecmp(used, family))
+            continue;
+        xmlNodePtr at = kk_child(xmlDocGetRootElement(kk_source_doc(c->doc->src)), "style");
+        kk_pos pos = at ? kk_source_value_pos(c->doc->src, at) : (kk_pos){ 0, 0 };
+        kk_diag_report(c->diag, KK_WARNING, KK_FAIL_NONE, kk_source_path(c->doc->src), pos.line, pos.col,
+                       "the style's font family \"%s\" is not installed; the document is set in \"%s\" "
+                       "instead: install the font, or name an installed family in the style (fc-list : family)",
+                       family, used);
+    }
+}
 
 static kk_text_style text_style(const kk_style *s, const kk_font *f, kk_rgb color)
 {
@@ -374,6 +400,7 @@ kk_composition *kk_compose(kk_flow *flow, kk_typesetter *ts, const kk_doc *doc,
     cctx c = { .flow = flow, .ts = ts, .doc = doc, .style = style, .loc = loc, .lang = doc->language,
                .opts = opts, .diag = diag, .comp = k, .ok = true };
     make_styles(&c);
+    warn_missing_fonts(&c);
     c.rich = (kk_rich){ flow, &c.text, &c.h3, style->hyphenate ? hyph : NULL,
                         opts->public_version || doc->kind == KK_NEWSLETTER,
                         kk_c_label(&c, "personal_data_removed") };

@@ -73,6 +73,10 @@ typedef struct kk_text_style {
  * Caller frees. */
 typedef struct kk_typesetter kk_typesetter;
 kk_typesetter *kk_typesetter_new(const char *language /* "fi", NULL = "fi" */);
+
+/* The family fontconfig actually gives for `family` (regular, 10 pt), into
+ * `used` (cap bytes); false when no font loads at all. */
+bool kk_typesetter_family_used(kk_typesetter *ts, const char *family, char *used, size_t cap);
 void kk_typesetter_free(kk_typesetter *ts);
 
 /* A layout in the typesetter's context, for decorate() callbacks drawing

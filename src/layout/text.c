@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include "layout/layout_int.h"
 #include "util/text.h"
+#include <stdio.h>
 #include <string.h>
 
 kk_typesetter *kk_typesetter_new(const char *language)
@@ -57,6 +58,23 @@ PangoFontDescription *kk_font_for(const kk_text_style *st)
     if (st->italic)
         pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
     return fd;
+}
+
+bool kk_typesetter_family_used(kk_typesetter *ts, const char *family, char *used, size_t cap)
+{
+    kk_text_style st = { .family = family, .size = 10 };
+    PangoFontDescription *fd = kk_font_for(&st);
+    PangoFont *font = pango_font_map_load_font(ts->fontmap, ts->ctx, fd);
+    pango_font_description_free(fd);
+    if (!font)
+        return false;
+    PangoFontDescription *got = pango_font_describe(font);
+    const char *name = got ? pango_font_description_get_family(got) : NULL;
+    snprintf(used, cap, "%s", name ? name : "");
+    if (got)
+        pango_font_description_free(got);
+    g_object_unref(font);
+    return true;
 }
 
 /* ---- <a href> extraction ------------------------------------------------

@@ -307,7 +307,7 @@ const unsigned char *kk_resources_logo(kk_resources *r, const kk_style *s, size_
     unsigned char *data = kk_read_file(s->logo_path, 16u << 20, len);
     if (!data) {
         /* a built-in style's logo is built in too */
-        const kk_embedded_file *f = kk_embedded_find(s->logo_path);
+        const kk_embedded_file *f = kk_embedded_find_file(s->logo_path);
         if (f && (data = malloc(f->len))) {
             memcpy(data, f->data, f->len);
             *len = f->len;

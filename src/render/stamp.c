@@ -373,7 +373,7 @@ static void file_value(char **v, const char *path, const char *builtin, char *ex
         free(b);
         return;
     }
-    const kk_embedded_file *f = builtin ? kk_embedded_find(builtin) : NULL;
+    const kk_embedded_file *f = builtin ? kk_embedded_find_file(builtin) : NULL;
     if (f) {
         hash_bytes(f->data, f->len, hex);
         cat(v, "%s=%s;", builtin, hex);

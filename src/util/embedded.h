@@ -18,4 +18,8 @@ extern const kk_embedded_file kk_embedded_files[];   /* ends with {0} */
 /* The file at `path`, or NULL.  Borrowed, static. */
 const kk_embedded_file *kk_embedded_find(const char *path);
 
+/* The same for a path that may have been made absolute against the working
+ * folder (a built-in style's logo: styles/logos/X.png read from anywhere). */
+const kk_embedded_file *kk_embedded_find_file(const char *path);
+
 #endif

@@ -135,6 +135,12 @@ style_case tiny 'fonts:\n  body: {family: Noto Sans, size: 0.1pt}' \
     "styles/tiny.yaml:3:35: error: \`size\`: \"0.1pt\" is not a valid value. Write a font size in points from 4pt to 99pt"
 style_case flat 'spacing:\n  line_height: 0' \
     "styles/flat.yaml:3:16: error: \`line_height\`: \"0\" is not a valid value. Write the line height as a multiple of the font size from 0.8 to 3"
+# A font family that is not installed: built in fontconfig's replacement,
+# with a warning at the document's style key (exit 0).
+printf 'extends: default\nfonts:\n  body: {family: NoSuchFontXYZ, size: 11pt}\n' > "$TMP/st/styles/nofont.yaml"
+sed 's/^style: lappi$/style: nofont/' input/lappi/valiaikainen-valmistelutoimielin-2017-11-21.yaml > "$TMP/st/nofont.yaml"
+expect_rc "cli: style font not installed builds" 0 kk build -q --no-public --styles "$TMP/st/styles" "$TMP/st/nofont.yaml" -o "$TMP/st/nofont-out"
+expect_grep "cli: style font not installed warning" "$TMP/err" "nofont.yaml:10:8: warning: the style's font family \"NoSuchFontXYZ\" is not installed; the document is set in \""
 
 # make install puts the binary and the man page under DESTDIR/PREFIX, and the
 # installed binary needs nothing from the source tree.
@@ -146,4 +152,15 @@ if [ -z "${KOKOUS_SANITIZED:-}${KOKOUS_VALGRIND:-}" ]; then
     else
         fail "cli: make install" "$(cat "$TMP/inst.log")"
     fi
+fi
+# Run from another folder, a built-in style's logo still comes from the
+# binary (its path was made absolute against the working folder, and the
+# built-in copy was not found: the document lost its logo with a warning).
+mkdir -p "$TMP/elsewhere"
+(cd "$TMP/elsewhere" && kk build -q --no-public "$ROOT/input/lappi/valiaikainen-valmistelutoimielin-2017-11-21.yaml" -o out) \
+    > "$TMP/out" 2> "$TMP/err"
+if [ ! -s "$TMP/err" ] && pdfimages -list "$(ls "$TMP"/elsewhere/out/*.pdf | head -1)" 2>/dev/null | grep -q " image "; then
+    pass "cli: a built-in style's logo, run from another folder"
+else
+    fail "cli: built-in logo from another folder" "$(cat "$TMP/err")"
 fi
