@@ -34,7 +34,6 @@ struct kk_schema {
     char **keys;              /* every element name, in first-declared order */
     size_t nkeys;
     GHashTable *key_rank;     /* name (borrowed from keys) -> index + 1 */
-    GHashTable *types;        /* top-level complexType name -> node; while learning */
     char **list_keys, **list_items;
     size_t nlists;
     char **roots;
@@ -95,10 +94,11 @@ static const char *attr_ref(const xmlNode *n, const char *name)
     return NULL;
 }
 
-static xmlNodePtr named_complex_type(const kk_schema *s, const char *qname)
+/* `types`: top-level complexType name -> node (see schema_new). */
+static xmlNodePtr named_complex_type(GHashTable *types, const char *qname)
 {
     const char *local = strchr(qname, ':') ? strchr(qname, ':') + 1 : qname;
-    return g_hash_table_lookup(s->types, local);
+    return g_hash_table_lookup(types, local);
 }
 
 /* A list type is an xs:sequence of exactly one element with
@@ -140,7 +140,7 @@ static bool push_key(kk_schema *s, const char *name)
 /* Walks every declaration once; the two lookups it makes per element go
  * through hash tables (a linear scan of the types was 13 M instructions,
  * 3 ms, at every start). */
-static bool learn(kk_schema *s, xmlNodePtr n, bool top)
+static bool learn(kk_schema *s, GHashTable *types, xmlNodePtr n, bool top)
 {
     for (; n; n = n->next) {
         if (is_xs(n, "element")) {
@@ -155,7 +155,7 @@ static bool learn(kk_schema *s, xmlNodePtr n, bool top)
                         ct = c;
                 const char *type = ct ? NULL : attr_ref(n, "type");
                 if (type)
-                    ct = named_complex_type(s, type);
+                    ct = named_complex_type(types, type);
                 const char *item = list_item_of(ct);
                 if (ok && item && index_of(s->list_keys, s->nlists, name) < 0) {
                     size_t n2 = s->nlists;
@@ -165,7 +165,7 @@ static bool learn(kk_schema *s, xmlNodePtr n, bool top)
                     return false;
             }
         }
-        if (n->type == XML_ELEMENT_NODE && !learn(s, n->children, false))
+        if (n->type == XML_ELEMENT_NODE && !learn(s, types, n->children, false))
             return false;
     }
     return true;
@@ -181,8 +181,6 @@ static void schema_free(kk_schema *s)
         xmlFreeDoc(s->xsd_doc);
     if (s->key_rank)
         g_hash_table_destroy(s->key_rank);
-    if (s->types)
-        g_hash_table_destroy(s->types);
     for (size_t i = 0; i < s->nkeys; i++)
         free(s->keys[i]);
     for (size_t i = 0; i < s->nlists; i++) {
@@ -225,15 +223,14 @@ static kk_schema *schema_new(kk_schema_id id, kk_diag *diag)
      * reads the same before the compiler tidies the tree. */
     xmlNodePtr top = s->xsd_doc ? xmlDocGetRootElement(s->xsd_doc) : NULL;
     s->key_rank = g_hash_table_new(g_str_hash, g_str_equal);
-    s->types = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *types = g_hash_table_new(g_str_hash, g_str_equal);
     for (xmlNodePtr c = top ? top->children : NULL; c; c = c->next) {
         const char *nm = is_xs(c, "complexType") ? attr_ref(c, "name") : NULL;
-        if (nm && !g_hash_table_contains(s->types, nm))
-            g_hash_table_insert(s->types, (gpointer)nm, c);
+        if (nm && !g_hash_table_contains(types, nm))
+            g_hash_table_insert(types, (gpointer)nm, c);
     }
-    bool learnt = top && learn(s, top->children, true);
-    g_hash_table_destroy(s->types);
-    s->types = NULL;
+    bool learnt = top && learn(s, types, top->children, true);
+    g_hash_table_destroy(types);
     if (!learnt) {
         kk_sys_error(diag, builtin_paths[id], "internal error: the built-in schema does not load");
         schema_free(s);
@@ -485,14 +482,14 @@ static void report_node_errors(const kk_schema *s, const kk_source *src, kk_diag
         const char *kind = (const char *)xmlDocGetRootElement(node->doc)->name;
         char **known = child_names(s, node->parent, false);
         const char *guess = known ? kk_closest(name, (const char *const *)known) : NULL;
-        if (!guess && index_of(s->keys, s->nkeys, name) < 0)
+        if (!guess && !g_hash_table_contains(s->key_rank, name))
             guess = kk_closest(name, (const char *const *)s->keys);
         bool in_root = node->parent && node->parent->parent && node->parent->parent->type == XML_DOCUMENT_NODE;
         if (guess && strcmp(guess, name))
             kk_source_error_at_key(src, diag, node, "unknown key `%s` in %s; did you mean `%s`?", name, parent, guess);
-        else if (index_of(s->keys, s->nkeys, name) >= 0 && in_root)
+        else if (g_hash_table_contains(s->key_rank, name) && in_root)
             kk_source_error_at_key(src, diag, node, "`%s` is not used in a %s document; remove it (see docs/format.md)", name, kind);
-        else if (index_of(s->keys, s->nkeys, name) >= 0)
+        else if (g_hash_table_contains(s->key_rank, name))
             kk_source_error_at_key(src, diag, node, "`%s` is not used in the `%s` of a %s document; remove it (see docs/format.md)", name, parent, kind);
         else
             kk_source_error_at_key(src, diag, node, "unknown key `%s` in %s; see docs/format.md for the keys it takes", name, parent);
