@@ -165,7 +165,7 @@ static bool valid_name(const char *name)
  * nearest style file of the chain (else at the top of the nearest one). */
 static bool page_fits(const kk_style *style, kk_source *const *chain, size_t n, kk_diag *diag)
 {
-    const char *keys;
+    const char *const *keys;
     char why[320];
     if (kk_style_check_page(style, &keys, why, sizeof why))
         return true;
@@ -174,16 +174,11 @@ static bool page_fits(const kk_style *style, kk_source *const *chain, size_t n, 
     xmlNodePtr node = NULL;
     for (size_t i = 0; i < n && !node; i++) {
         xmlNodePtr page = kk_child(xmlDocGetRootElement(kk_source_doc(chain[i])), "page");
-        for (const char *k = keys; page && !node && *k;) {
-            size_t l = strcspn(k, " ");
-            char key[32];
-            snprintf(key, sizeof key, "%.*s", (int)l, k);
-            if ((node = kk_child(page, key))) {
+        for (const char *const *k = keys; page && !node && *k; k++)
+            if ((node = kk_child(page, *k))) {
                 at = chain[i];
                 pos = kk_source_value_pos(at, node);
             }
-            k += l + (k[l] == ' ');
-        }
     }
     kk_error(diag, kk_source_path(at), pos.line, pos.col, "%s", why);
     return false;

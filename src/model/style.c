@@ -455,34 +455,39 @@ kk_style *kk_style_from_xml(xmlDocPtr doc, const char *style_dir)
     return s;
 }
 
-bool kk_style_check_page(const kk_style *s, const char **keys, char *why, size_t cap)
+bool kk_style_check_page(const kk_style *s, const char *const **keys, char *why, size_t cap)
 {
+    static const char *const width[] = { "margin_left", "margin_right", "width", "size", NULL };
+    static const char *const height[] = { "margin_top", "margin_bottom", "height", "size", NULL };
+    static const char *const column_keys[] = { "text_indent", "margin_left", "margin_right", "width", "size", NULL };
+    static const char *const header[] = { "header_top", "margin_top", NULL };
+    static const char *const footer[] = { "footer_bottom", "margin_bottom", NULL };
     const double least = 30 * KK_MM_TO_PT;
     double mm = 1 / KK_MM_TO_PT;
     double area_w = s->page_width - s->margin_left - s->margin_right;
     double area_h = s->page_height - s->margin_top - s->margin_bottom;
     double column = area_w - s->text_indent;
     if (area_w < least) {
-        *keys = "margin_left margin_right width size";
+        *keys = width;
         snprintf(why, cap, "the margins leave a text area %.0f mm wide on a page %.0f mm wide; "
                  "make margin_left or margin_right smaller so that at least 30 mm remain",
                  area_w * mm, s->page_width * mm);
     } else if (area_h < least) {
-        *keys = "margin_top margin_bottom height size";
+        *keys = height;
         snprintf(why, cap, "the margins leave a text area %.0f mm high on a page %.0f mm high; "
                  "make margin_top or margin_bottom smaller so that at least 30 mm remain",
                  area_h * mm, s->page_height * mm);
     } else if (column < least) {
-        *keys = "text_indent margin_left margin_right width size";
+        *keys = column_keys;
         snprintf(why, cap, "text_indent %.0f mm leaves a body text column %.0f mm wide in a text area "
                  "%.0f mm wide; make text_indent at most %.0f mm, or the margins smaller",
                  s->text_indent * mm, column * mm, area_w * mm, (area_w - least) * mm);
     } else if (s->header_top >= s->margin_top) {
-        *keys = "header_top margin_top";
+        *keys = header;
         snprintf(why, cap, "header_top %.0f mm puts the running header where the text starts "
                  "(margin_top %.0f mm); make it smaller than margin_top", s->header_top * mm, s->margin_top * mm);
     } else if (s->footer_bottom >= s->margin_bottom) {
-        *keys = "footer_bottom margin_bottom";
+        *keys = footer;
         snprintf(why, cap, "footer_bottom %.0f mm puts the footer where the text ends "
                  "(margin_bottom %.0f mm); make it smaller than margin_bottom", s->footer_bottom * mm, s->margin_bottom * mm);
     } else

@@ -91,10 +91,10 @@ bool kk_style_merge(kk_style *s, xmlDocPtr doc, const char *style_dir);
 
 /* Whether the page of `s` leaves room for text: a text area and a body
  * column of at least 30 mm each way, the running header above the text and
- * the footer below it.  On false, *keys names the page keys that decide it,
- * the likeliest first, separated by spaces (a static string), and `why`
- * (cap bytes) says what to write instead. */
-bool kk_style_check_page(const kk_style *s, const char **keys, char *why, size_t cap);
+ * the footer below it.  On false, *keys lists the page keys that decide it,
+ * the likeliest first (static, NULL-terminated), and `why` (cap bytes) says
+ * what to write instead. */
+bool kk_style_check_page(const kk_style *s, const char *const **keys, char *why, size_t cap);
 
 /* The `extends` value of a style tree; borrowed from the doc, NULL if none. */
 const char *kk_style_extends(xmlDocPtr doc);
