@@ -107,6 +107,15 @@ void kk_c_rich_section(cctx *c, const char *label_key, const char *markdown)
 {
     if (!markdown)
         return;
+    if (label_key && c->style->run_in_labels) {
+        const char *names[] = { "label" };
+        const char *values[] = { kk_c_label(c, label_key) };
+        kk_rich r = c->rich;
+        r.lead_in = kk_c_keep(c, g_strdup_printf("<b>%s</b> ", kk_c_plain(c, kk_c_format(c, "run_in_label", names, values, 1))));
+        if (!kk_rich_blocks(&r, markdown))
+            c->ok = false;
+        return;
+    }
     if (label_key) {
         kk_text_style st = c->label;
         st.indent_left = c->indent;
@@ -403,7 +412,7 @@ kk_composition *kk_compose(kk_flow *flow, kk_typesetter *ts, const kk_doc *doc,
     warn_missing_fonts(&c);
     c.rich = (kk_rich){ flow, &c.text, &c.h3, style->hyphenate ? hyph : NULL,
                         opts->public_version || doc->kind == KK_NEWSLETTER,
-                        kk_c_label(&c, "personal_data_removed") };
+                        kk_c_label(&c, "personal_data_removed"), NULL };
     header_text(&c);
     k->title = derive_title(&c);
     if (!k->title)

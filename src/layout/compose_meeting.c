@@ -66,15 +66,43 @@ static bool is_member_role(const char *role)
                     || !strcmp(role, "deputy"));
 }
 
-/* One table per group: members present, others present, absent. */
+static int participant_group(const kk_participant *p)
+{
+    return !p->present ? 2 : is_member_role(p->role) ? 0 : 1;
+}
+
+/* The style's `participants: list`: a line a person, the name in the
+ * label column and the role (and the items attended) after it. */
+static void participant_list(cctx *c, int group)
+{
+    const kk_doc *d = c->doc;
+    const kk_style *s = c->style;
+    kk_text_style name = c->body;
+    name.space_after = 0;
+    name.indent_left = c->indent;
+    kk_text_style role = name;
+    double width = s->page_width - s->margin_left - s->margin_right - c->indent;
+    for (size_t i = 0; i < d->nparticipants; i++) {
+        const kk_participant *p = &d->participants[i];
+        if (participant_group(p) != group)
+            continue;
+        const char *what = participant_role(c, p);
+        if (p->items)
+            what = kk_c_keep(c, g_strdup_printf("%s%s%s", what, *what ? ", " : "", kk_c_plain(c, p->items)));
+        if (!kk_flow_field(c->flow, &name, &role, 0.4 * width, kk_c_plain(c, p->name), what))
+            c->ok = false;
+    }
+    kk_flow_space(c->flow, c->style->paragraph_space);
+}
+
+/* One table (or list) per group: members present, others present, absent. */
 static void participant_table(cctx *c, const char *label_key, int group)
 {
     const kk_doc *d = c->doc;
     size_t n = 0;
     for (size_t i = 0; i < d->nparticipants; i++) {
         const kk_participant *p = &d->participants[i];
-        int g = !p->present ? 2 : is_member_role(p->role) ? 0 : 1;
-        n += g == group;
+        n += participant_group(p) == group;
     }
     if (!n)
         return;
@@ -86,6 +114,10 @@ static void participant_table(cctx *c, const char *label_key, int group)
     bool partial = false;
     for (size_t i = 0; i < d->nparticipants; i++)
         partial |= d->participants[i].items != NULL;
+    if (c->style->participant_list) {
+        participant_list(c, group);
+        return;
+    }
     const double widths3[] = { 0.34, 0.48, 0.18 }, widths2[] = { 0.4, 0.6 };
     size_t ncols = partial ? 3 : 2;
     kk_table *t = kk_flow_table_begin(c->flow, ncols, partial ? widths3 : widths2, &c->head, &c->cell);
@@ -99,8 +131,7 @@ static void participant_table(cctx *c, const char *label_key, int group)
     kk_table_row(t, true, head);
     for (size_t i = 0; i < d->nparticipants; i++) {
         const kk_participant *p = &d->participants[i];
-        int g = !p->present ? 2 : is_member_role(p->role) ? 0 : 1;
-        if (g != group)
+        if (participant_group(p) != group)
             continue;
         const char *row[] = { kk_c_plain(c, p->name), participant_role(c, p), p->items ? kk_c_plain(c, p->items) : NULL };
         kk_table_row(t, false, row);
@@ -331,7 +362,7 @@ static void actions(cctx *c)
 void kk_c_items(cctx *c, int only_section)
 {
     const kk_doc *d = c->doc;
-    if (!only_section && d->nitems > 1 && d->kind != KK_MEMO) {
+    if (!only_section && d->nitems > 1 && d->kind != KK_MEMO && c->style->item_list) {
         /* the list of items (asialuettelo) */
         kk_flow_heading(c->flow, 2, &c->h2, kk_c_plain(c, kk_c_label(c, "item_list")), kk_c_label(c, "item_list"), "items");
         const double widths[] = { 0.12, 0.88 };

@@ -57,6 +57,81 @@ static int find_link(const kk_cell *c, int off)
     return -1;
 }
 
+/* A soft hyphen (U+00AD) where no line breaks is an empty glyph; passed on
+ * to Cairo, each one becomes a marked-content span with /ActualText and
+ * splits the text operator it sits in (1,600 of them in three pages of
+ * hyphenated Finnish).  So a run is drawn without those glyphs and their
+ * bytes; a hyphen at a line end is a real glyph and stays. */
+static void show_run(cairo_t *cr, const char *text, PangoGlyphItem *gi)
+{
+    const PangoItem *item = gi->item;
+    const char *run = text + item->offset;
+    int len = item->length;
+    if (!g_strstr_len(run, len, "\xC2\xAD")) {
+        pango_cairo_show_glyph_item(cr, text, gi);
+        return;
+    }
+    PangoGlyphString *in = gi->glyphs;
+    /* per byte: 1 = a soft hyphen drawn by empty glyphs only (dropped),
+     * -1 = one with a visible glyph (the hyphen at a line end) */
+    signed char *soft = g_new0(signed char, (size_t)len + 1);
+    for (int g = 0; g < in->num_glyphs; g++) {
+        int at = in->log_clusters[g];
+        if (at < 0 || at + 1 >= len || (unsigned char)run[at] != 0xC2 || (unsigned char)run[at + 1] != 0xAD)
+            continue;
+        bool empty = in->glyphs[g].glyph == PANGO_GLYPH_EMPTY && in->glyphs[g].geometry.width == 0;
+        soft[at] = !empty ? -1 : soft[at] ? soft[at] : 1;
+    }
+    char *kept = g_malloc((size_t)len + 1);
+    int *moved = g_new(int, (size_t)len + 1);   /* new offset of each old one */
+    int n = 0;
+    for (int i = 0; i < len; i++) {
+        moved[i] = n;
+        if (soft[i] == 1) {
+            moved[++i] = n;
+            continue;
+        }
+        kept[n++] = run[i];
+    }
+    moved[len] = n;
+    kept[n] = '\0';
+    PangoGlyphString *out = pango_glyph_string_new();
+    pango_glyph_string_set_size(out, in->num_glyphs);
+    int m = 0;
+    for (int g = 0; g < in->num_glyphs; g++) {
+        int at = in->log_clusters[g];
+        if (at >= 0 && at < len && soft[at] == 1)
+            continue;
+        out->glyphs[m] = in->glyphs[g];
+        out->log_clusters[m++] = at >= 0 && at <= len ? moved[at] : at;
+    }
+    out->num_glyphs = m;
+    PangoItem *copy = pango_item_copy((PangoItem *)item);
+    copy->offset = 0;
+    copy->length = n;
+    copy->num_chars = (int)g_utf8_strlen(kept, n);
+    PangoGlyphItem cleaned = *gi;
+    cleaned.item = copy;
+    cleaned.glyphs = out;
+    pango_cairo_show_glyph_item(cr, kept, &cleaned);
+    pango_item_free(copy);
+    pango_glyph_string_free(out);
+    g_free(moved);
+    g_free(kept);
+    g_free(soft);
+}
+
+/* One line, run by run (see show_run). */
+static void show_line(cairo_t *cr, const char *text, PangoLayoutLine *line, double x, double base)
+{
+    for (GSList *rl = line->runs; rl; rl = rl->next) {
+        PangoGlyphItem *gi = rl->data;
+        cairo_move_to(cr, x, base - (double)gi->y_offset / PANGO_SCALE);
+        show_run(cr, text, gi);
+        x += (double)pango_glyph_string_get_width(gi->glyphs) / PANGO_SCALE;
+    }
+}
+
 /* A line with links, run by run, so each link's glyphs sit inside a Link
  * element and the rest inside Spans (see layout.h). */
 static void draw_link_line(cairo_t *cr, const kk_cell *c, PangoLayoutLine *line,
@@ -83,7 +158,7 @@ static void draw_link_line(cairo_t *cr, const kk_cell *c, PangoLayoutLine *line,
             cur = link;
         }
         cairo_move_to(cr, x, base);
-        pango_cairo_show_glyph_item(cr, text, gi);
+        show_run(cr, text, gi);
         if (link >= 0) {
             PangoFontDescription *fd = pango_font_describe(gi->item->analysis.font);
             double sz = (double)pango_font_description_get_size(fd) / PANGO_SCALE;
@@ -113,8 +188,7 @@ static void draw_lines(rstate *r, const kk_cell *c, int from, int to, double y, 
         if (c->nlinks) {
             draw_link_line(cr, c, line, x0 + ln->x, base);
         } else {
-            cairo_move_to(cr, x0 + ln->x, base);
-            pango_cairo_show_layout_line(cr, line);
+            show_line(cr, pango_layout_get_text(c->layout), line, x0 + ln->x, base);
         }
     }
 }

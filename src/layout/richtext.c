@@ -179,10 +179,11 @@ static bool list_block(const kk_rich *r, cmark_node *list, int depth)
     return kk_flow_list_end(r->flow) && ok;
 }
 
-static bool blocks(const kk_rich *r, cmark_node *parent, int depth)
+/* The blocks from `first` on, and its siblings after it. */
+static bool blocks_from(const kk_rich *r, cmark_node *first, int depth)
 {
     bool ok = true;
-    for (cmark_node *c = cmark_node_first_child(parent); ok && c; c = cmark_node_next(c)) {
+    for (cmark_node *c = first; ok && c; c = cmark_node_next(c)) {
         char *markup = NULL;
         switch (cmark_node_get_type(c)) {
         case CMARK_NODE_PARAGRAPH:
@@ -227,6 +228,24 @@ static bool blocks(const kk_rich *r, cmark_node *parent, int depth)
     return ok;
 }
 
+static bool blocks(const kk_rich *r, cmark_node *parent, int depth)
+{
+    return blocks_from(r, cmark_node_first_child(parent), depth);
+}
+
+/* The lead-in and `para` (a paragraph, or NULL: the lead-in alone). */
+static bool lead_in_paragraph(const kk_rich *r, cmark_node *para)
+{
+    char *text = para ? inline_markup(r, para) : NULL;
+    if (para && !text)
+        return false;
+    char *markup = g_strconcat(r->lead_in, text ? text : "", NULL);
+    free(text);
+    bool ok = kk_flow_paragraph(r->flow, "P", r->para, g_strchomp(markup));
+    g_free(markup);
+    return ok;
+}
+
 bool kk_rich_blocks(const kk_rich *r, const char *markdown)
 {
     char *md = prepare_markdown(r, markdown);
@@ -236,7 +255,14 @@ bool kk_rich_blocks(const kk_rich *r, const char *markdown)
     free(md);
     if (!doc)
         return false;
-    bool ok = blocks(r, doc, 0);
+    cmark_node *first = cmark_node_first_child(doc);
+    bool ok;
+    if (r->lead_in) {
+        bool joined = first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH;
+        ok = lead_in_paragraph(r, joined ? first : NULL) && blocks_from(r, joined ? cmark_node_next(first) : first, 0);
+    } else {
+        ok = blocks_from(r, first, 0);
+    }
     cmark_node_free(doc);
     return ok;
 }

@@ -22,6 +22,10 @@ typedef struct kk_rich {
     kk_hyphenator *hyph;          /* may be NULL */
     bool redact;                  /* public version: drop {{...}} */
     const char *placeholder;      /* what {{...}} becomes when redacted */
+    const char *lead_in;          /* markup that opens the first paragraph (a
+                                     run-in label, "<b>Päätös:</b> "); when the
+                                     text opens with no paragraph, it is a
+                                     paragraph of its own.  NULL = none */
 } kk_rich;
 
 /* The text with {{...}} resolved (kept, or replaced by the placeholder), no

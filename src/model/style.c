@@ -350,6 +350,20 @@ static bool set_spacing(kk_style *s, const xmlNode *n)
     return true;
 }
 
+static void set_layout(kk_style *s, const xmlNode *n)
+{
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (!is_kk(c, NULL))
+            continue;
+        if (named(c, "section_labels"))
+            s->run_in_labels = text_is(c, "run_in", NULL);
+        else if (named(c, "participants"))
+            s->participant_list = text_is(c, "list", NULL);
+        else if (named(c, "item_list"))
+            s->item_list = text_is(c, "true", "yes");
+    }
+}
+
 static bool set_fonts(kk_style *s, const xmlNode *n)
 {
     for (const xmlNode *c = n->children; c; c = c->next) {
@@ -391,6 +405,8 @@ bool kk_style_merge(kk_style *s, xmlDocPtr doc, const char *style_dir)
             s->justify = text_is(c, "true", "yes");
         else if (named(c, "hyphenate"))
             s->hyphenate = text_is(c, "true", "yes");
+        else if (named(c, "layout"))
+            set_layout(s, c);
         else if (named(c, "logo"))
             ok = set_logo(s, c, style_dir);
         else if (named(c, "appeal"))
@@ -440,6 +456,9 @@ static bool set_defaults(kk_style *s)
     s->item_before = 18;
     s->justify = false;
     s->hyphenate = true;
+    s->run_in_labels = false;
+    s->participant_list = false;
+    s->item_list = true;
     return true;
 }
 

@@ -64,6 +64,11 @@ typedef struct kk_style {
 
     bool justify, hyphenate;
 
+    /* How meeting documents are arranged (style key `layout`) */
+    bool run_in_labels;            /* "Päätösehdotus" opens the text's first paragraph */
+    bool participant_list;         /* name and role on a line, not a ruled table */
+    bool item_list;                /* agendas and minutes open with the list of items */
+
     char *logo_path;               /* absolute, or NULL for no logo; the file is not checked */
     double logo_width, logo_height;  /* points; 0 = derive from the image's aspect */
 
