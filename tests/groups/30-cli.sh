@@ -135,6 +135,22 @@ style_case tiny 'fonts:\n  body: {family: Noto Sans, size: 0.1pt}' \
     "styles/tiny.yaml:3:35: error: \`size\`: \"0.1pt\" is not a valid value. Write a font size in points from 4pt to 99pt"
 style_case flat 'spacing:\n  line_height: 0' \
     "styles/flat.yaml:3:16: error: \`line_height\`: \"0\" is not a valid value. Write the line height as a multiple of the font size from 0.8 to 3"
+style_case labels 'layout:\n  section_labels: inline' \
+    "styles/labels.yaml:3:19: error: \`section_labels\`: \"inline\" is not a valid value. Write own_line (the label, e.g. Päätösehdotus, on a line of its own above the text) or run_in"
+# The style's layout: labels run into the text, participants as a list, no
+# list of items; the default keeps the label lines, the tables and the list.
+printf 'extends: lappi\nlayout:\n  section_labels: run_in\n  participants: list\n  item_list: false\n' > "$TMP/st/styles/compact.yaml"
+for s in compact lappi; do
+    sed "s/^style: lappi\$/style: $s/" input/lappi/valiaikainen-valmistelutoimielin-2017-11-21.yaml > "$TMP/st/layout-$s.yaml"
+    expect_rc "cli: layout $s builds" 0 kk build -q --no-public --styles "$TMP/st/styles" "$TMP/st/layout-$s.yaml" -o "$TMP/st/layout-$s"
+    pdftotext "$TMP/st/layout-$s/"*.pdf "$TMP/st/layout-$s.txt"
+done
+expect_grep "cli: layout run_in label" "$TMP/st/layout-compact.txt" "^Päätösehdotus: Todetaan kokous laillisesti"
+expect_grep "cli: layout own_line label" "$TMP/st/layout-lappi.txt" "^Päätösehdotus\$"
+for s in Asialuettelo "^Nimi\$"; do
+    if grep -q "$s" "$TMP/st/layout-lappi.txt" && ! grep -q "$s" "$TMP/st/layout-compact.txt"; then
+        pass "cli: layout $s only in the default"; else fail "cli: layout $s"; fi
+done
 # A font family that is not installed: built in fontconfig's replacement,
 # with a warning at the document's style key (exit 0).
 printf 'extends: default\nfonts:\n  body: {family: NoSuchFontXYZ, size: 11pt}\n' > "$TMP/st/styles/nofont.yaml"

@@ -22,6 +22,9 @@ while IFS= read -r f; do
         qpdf --qdf --object-streams=disable "$pdf" "$TMP/art.qdf" 2>/dev/null
         if python3 tests/tools/check_artifacts.py "$TMP/art.qdf" > "$TMP/art.out" 2>&1; then
             pass "every mark tagged or an artifact $id.$v"; else fail "unmarked content $id.$v" "$(tail -5 "$TMP/art.out")"; fi
+        # an unbroken soft hyphen is no glyph: Cairo would write it as an empty span
+        if ! grep -aq "/ActualText <feff00ad>" "$TMP/art.qdf"; then pass "no soft-hyphen spans $id.$v"
+        else fail "soft hyphens written as /ActualText spans in $id.$v" "$(grep -ac '/ActualText <feff00ad>' "$TMP/art.qdf")"; fi
         info=$(pdfinfo "$pdf")
         if grep -q "^Tagged: *yes" <<<"$info" && grep -q "^Title: *[^ ]" <<<"$info" && grep -q "^Pages: *[1-9]" <<<"$info" \
             && grep -q "^CreationDate:" <<<"$info"; then
