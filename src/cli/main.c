@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "layout/layout.h"
 #include "util/embedded.h"
 #include "validate/schema.h"
 
@@ -46,6 +47,7 @@ int kk_exit_code(const kk_diag *d)
 
 int main(int argc, char **argv)
 {
+    kk_layout_process_init();
     xmlInitParser();
     int rc = 2;
     if (argc < 2) {

@@ -46,6 +46,14 @@
 #include <pango/pangocairo.h>
 #include "util/diag.h"
 
+/* Call first in main, before any thread starts (it sets an environment
+ * variable): Cairo 1.16 then writes page content without compressing it,
+ * since the finishing stage reads every page's content and compresses it
+ * anyway (render/pdf_finish.c); Cairo's only use of CAIRO_DEBUG_PDF is to
+ * leave its streams uncompressed.  A PDF from kk_flow_render_pdf* must
+ * therefore go through the finishing stage, which every kokous output does. */
+void kk_layout_process_init(void);
+
 /* All lengths are PDF points. */
 typedef struct kk_page_geometry {
     double width, height;

@@ -3,7 +3,7 @@
  * See layout.h for how structure and artifacts map onto what Cairo 1.16
  * can express.
  */
-#define _POSIX_C_SOURCE 200809L /* strdup */
+#define _POSIX_C_SOURCE 200809L /* strdup, setenv */
 #include "layout/layout_int.h"
 #include "util/text.h"
 #include <cairo-pdf.h>
@@ -18,6 +18,11 @@ typedef struct {
     const char **stack;      /* open non-leaf elements, borrowed tag strings */
     size_t depth;
 } rstate;
+
+void kk_layout_process_init(void)
+{
+    setenv("CAIRO_DEBUG_PDF", "1", 1);
+}
 
 /* Cairo attribute strings are single-quoted with backslash escapes. */
 static char *quote_attr(const char *key, const char *val)

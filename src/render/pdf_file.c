@@ -381,6 +381,21 @@ bool kk_pdf_stream_replace(kk_pdf *p, long num, const unsigned char *data, size_
     return kk_pdf_dict_set(p, dict, "/Length", kk_pdf_new_int(p, (long long)n)) && !p->oom;
 }
 
+bool kk_pdf_compress_plain_streams(kk_pdf *p)
+{
+    for (size_t num = 1; num < p->nobjs; num++) {
+        if (!kk_pdf_is_stream(p, (long)num))
+            continue;
+        kk_pdf_val *dict = kk_pdf_get(p, (long)num);
+        if (kk_pdf_lookup(p, dict, "/Filter") || kk_pdf_is_name(kk_pdf_lookup(p, dict, "/Type"), "/Metadata"))
+            continue;
+        const pdf_obj *o = &p->objs[num];
+        if (!kk_pdf_stream_replace(p, (long)num, o->data, o->data_len, true))
+            return false;
+    }
+    return true;
+}
+
 long kk_pdf_add_stream(kk_pdf *p, kk_pdf_val *dict, const unsigned char *data, size_t len,
                        bool compress)
 {

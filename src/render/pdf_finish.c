@@ -470,6 +470,10 @@ static bool add_overlay(finisher *f, const unsigned char *overlay, size_t len)
     kk_pdf *o = kk_pdf_read(overlay, len, f->out_path, f->diag);
     if (!o)
         return false;
+    if (!kk_pdf_compress_plain_streams(o)) {
+        kk_pdf_free(o);
+        return oom(f);
+    }
     size_t n;
     const long *opages = kk_pdf_pages(o, &n);
     kk_pdf_val *opage = n ? kk_pdf_get(o, opages[0]) : NULL;
@@ -549,6 +553,9 @@ static bool finish(finisher *f, kk_pdf_docinfo *m, const unsigned char *icc, siz
         return false;
     if (m->pdfa_part == 1)
         drop_page_groups(f);
+    /* Cairo's content streams come plain (kk_layout_process_init) */
+    if (!kk_pdf_compress_plain_streams(f->p))
+        return oom(f);
     /* PDF/A-1 is PDF 1.4: no object streams */
     kk_pdf_write_opts wo = { .version = m->pdfa_part == 1 ? "1.4" : NULL,
                              .object_streams = m->pdfa_part != 1 };

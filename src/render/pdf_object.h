@@ -110,6 +110,9 @@ unsigned char *kk_pdf_stream_decode(kk_pdf *p, long num, size_t max, size_t *len
  * compressed when `compress`; /Length, /Filter and /DecodeParms follow. */
 bool kk_pdf_stream_replace(kk_pdf *p, long num, const unsigned char *data, size_t len,
                            bool compress);
+/* Flate-compresses every stream stored without a filter, except XMP
+ * metadata (which PDF/A wants readable as it is).  False when out of memory. */
+bool kk_pdf_compress_plain_streams(kk_pdf *p);
 /* A new stream object with dictionary `dict` (NULL = empty) and the data. */
 long kk_pdf_add_stream(kk_pdf *p, kk_pdf_val *dict, const unsigned char *data, size_t len,
                        bool compress);

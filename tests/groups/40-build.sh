@@ -22,6 +22,8 @@ while IFS= read -r f; do
         qpdf --qdf --object-streams=disable "$pdf" "$TMP/art.qdf" 2>/dev/null
         if python3 tests/tools/check_artifacts.py "$TMP/art.qdf" > "$TMP/art.out" 2>&1; then
             pass "every mark tagged or an artifact $id.$v"; else fail "unmarked content $id.$v" "$(tail -5 "$TMP/art.out")"; fi
+        if python3 tests/tools/check_streams.py "$pdf" > "$TMP/streams.out"; then pass "streams compressed $id.$v"
+        else fail "streams left plain in $id.$v" "$(cat "$TMP/streams.out")"; fi
         # an unbroken soft hyphen is no glyph: Cairo would write it as an empty span
         if ! grep -aq "/ActualText <feff00ad>" "$TMP/art.qdf"; then pass "no soft-hyphen spans $id.$v"
         else fail "soft hyphens written as /ActualText spans in $id.$v" "$(grep -ac '/ActualText <feff00ad>' "$TMP/art.qdf")"; fi
