@@ -216,9 +216,7 @@ PangoLayout *kk_typesetter_layout(kk_typesetter *ts, const kk_text_style *st,
  * (Noto Sans kerns a space before capitals), so the glyphs and their
  * positions stay as they were.  The attribute is the default fallback,
  * which changes nothing else. */
-#ifndef ITEM_WORDS
 #define ITEM_WORDS 4
-#endif
 #define ITEM_MIN_BYTES 120
 
 static void split_items(PangoAttrList *al, const char *text)
