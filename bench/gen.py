@@ -7,7 +7,8 @@
                                                the same in the yardstick's page (style
                                                bench/styles/yardstick.yaml) and without
                                                appeal instructions, which it does not have
-  gen.py typst MINUTES.TXT OUT.typ             the same content as a Typst document
+  gen.py typst MINUTES.TXT OUT.typ [VARY]      the same content as a Typst document
+                                               in the yardstick's layout
   gen.py typst-kokous MINUTES.TXT LOCALE.yaml OUT.typ [VARY]
                                                the same content as kokous typesets it
   gen.py batch N DIR [SEED]                    N realistic documents (2-20 pages,
@@ -105,8 +106,8 @@ def yardstick_yaml(src, out, ident="bench-minutes", vary=None, layout=False):
     open(out, "w", encoding="utf-8").write("\n".join(lines) + "\n")
 
 
-def typst_doc(src, out):
-    d = parse_yardstick(src)
+def typst_doc(src, out, vary=None):
+    d = parse_yardstick(src, vary)
     esc = lambda s: s.replace("\\", "\\\\").replace("#", "\\#").replace("*", "\\*").replace("_", "\\_").replace("$", "\\$").replace("@", "\\@").replace("<", "\\<")
     t = ['#set page(paper: "a4", margin: (left: 25mm, right: 20mm, top: 30mm, bottom: 20mm),',
          f'  header: context [{esc(d["doc"])} #h(1fr) #counter(page).display() (#counter(page).final().first())])',
@@ -275,7 +276,7 @@ if __name__ == "__main__":
     elif a[:1] == ["yardstick-layout"]:
         yardstick_yaml(a[1], a[2], *(a[3:4]), *(int(v) for v in a[4:5]), layout=True)
     elif a[:1] == ["typst"]:
-        typst_doc(a[1], a[2])
+        typst_doc(a[1], a[2], *(int(v) for v in a[3:4]))
     elif a[:1] == ["typst-kokous"]:
         typst_kokous(a[1], a[2], a[3], *(int(v) for v in a[4:5]))
     elif a[:1] == ["batch"]:
