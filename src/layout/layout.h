@@ -76,8 +76,9 @@ typedef struct kk_text_style {
 
 /* One typesetter per thread: owns the font map and Pango context, which are
  * expensive to build and are reused by every flow, and keeps the layouts of
- * long paragraphs that come back from document to document (the appeal
- * instructions); a kept layout gives the very same lines and glyphs.
+ * texts that come back within a document and from document to document
+ * (labels, names, item titles, the appeal instructions); a kept layout
+ * gives the very same lines and glyphs.
  * Caller frees. */
 typedef struct kk_typesetter kk_typesetter;
 kk_typesetter *kk_typesetter_new(const char *language /* "fi", NULL = "fi" */);

@@ -10,7 +10,7 @@
 #include <pango/pangocairo.h>
 #include <stdint.h>
 
-/* A laid-out paragraph kept for the next document (see text.c). */
+/* A laid-out text kept for when it comes back (kept.c). */
 typedef struct kk_kept_layout {
     char *key;               /* owned (g_free): style, width and markup */
     PangoLayout *layout;     /* one reference */
@@ -23,11 +23,7 @@ typedef struct kk_kept_layout {
 struct kk_typesetter {
     PangoFontMap *fontmap;   /* owned */
     PangoContext *ctx;       /* owned */
-    kk_kept_layout *kept;    /* owned, KK_KEPT_LAYOUTS slots */
-    size_t nkept;
-    unsigned long tick;
-    uint64_t *seen;          /* owned ring of KK_SEEN_KEYS key hashes */
-    size_t nseen;
+    struct kk_kept *kept;    /* owned; NULL = nothing is kept */
 };
 
 typedef struct kk_link {
@@ -52,6 +48,20 @@ typedef struct kk_cell {
     const char *tag;         /* static string: leaf structure type */
     double r, g, b;
 } kk_cell;
+
+/* Laid-out texts kept across blocks and documents (kept.c).  A kk_kept
+ * belongs to one typesetter, and so to one thread. */
+typedef struct kk_kept kk_kept;
+kk_kept *kk_kept_new(void);              /* NULL when out of memory */
+void kk_kept_free(kk_kept *k);
+/* Everything a cell's layout depends on; NULL for a text with links (never
+ * kept).  Caller g_frees. */
+char *kk_kept_key(const kk_text_style *st, const char *markup, double width);
+/* The layout kept under key, or NULL (also for a NULL key or kept). */
+const kk_kept_layout *kk_kept_find(kk_kept *k, const char *key);
+/* Keeps c's layout under key (which it takes) if the key was seen before,
+ * else notes the sighting; either way the caller is done with key. */
+void kk_kept_offer(kk_kept *k, char *key, const kk_cell *c);
 
 typedef enum {
     B_TEXT,        /* body cell split by lines, optional side cell (label) */

@@ -6,6 +6,7 @@
 #include "layout/layout_int.h"
 #include "util/text.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 kk_typesetter *kk_typesetter_new(const char *language)
@@ -17,6 +18,10 @@ kk_typesetter *kk_typesetter_new(const char *language)
      * owns its fontconfig/HarfBuzz caches and frees them. */
     ts->fontmap = pango_cairo_font_map_new();
     ts->ctx = pango_font_map_create_context(ts->fontmap);
+    /* KOKOUS_NO_KEPT_LAYOUTS: every text laid out anew, for the test that
+     * kept layouts change no byte of the output (40-build) */
+    const char *no_kept = getenv("KOKOUS_NO_KEPT_LAYOUTS");
+    ts->kept = no_kept && *no_kept ? NULL : kk_kept_new();
     /* 72 dpi makes one Pango point one PDF unit. */
     pango_cairo_context_set_resolution(ts->ctx, 72.0);
     cairo_font_options_t *fo = cairo_font_options_create();
@@ -36,13 +41,7 @@ void kk_typesetter_free(kk_typesetter *ts)
 {
     if (!ts)
         return;
-    for (size_t i = 0; i < ts->nkept; i++) {
-        g_free(ts->kept[i].key);
-        g_object_unref(ts->kept[i].layout);
-        free(ts->kept[i].lines);
-    }
-    free(ts->kept);
-    free(ts->seen);
+    kk_kept_free(ts->kept);
     g_object_unref(ts->ctx);
     g_object_unref(ts->fontmap);
     free(ts);
@@ -238,84 +237,6 @@ static void split_items(PangoAttrList *al, const char *text)
     }
 }
 
-/* ---- layouts kept across documents ------------------------------------------
- * The appeal instructions and other fixed texts come back in every minutes
- * document of a batch, with the same style and width: their layouts are
- * kept (a PangoLayout is only read once laid out) instead of being shaped
- * and broken into lines again.  Only long paragraphs without links are
- * kept, and only the second time they are seen (a paragraph that comes
- * once costs a hash, not a kept layout), at most KK_KEPT_LAYOUTS of them
- * per typesetter: memory stays flat however long the batch. */
-#define KK_KEPT_LAYOUTS 64
-#define KK_KEPT_MIN_BYTES 240
-#define KK_SEEN_KEYS 4096
-
-/* True when key was seen before; otherwise remembers it. */
-static bool seen_before(kk_typesetter *ts, const char *key)
-{
-    /* a collision only means one layout kept on its first sighting */
-    uint64_t h = kk_hash_bytes(key, strlen(key));
-    size_t n = ts->nseen < KK_SEEN_KEYS ? ts->nseen : KK_SEEN_KEYS;
-    for (size_t i = 0; i < n; i++)
-        if (ts->seen[i] == h)
-            return true;
-    if (!ts->seen && !(ts->seen = malloc(KK_SEEN_KEYS * sizeof *ts->seen)))
-        return false;
-    ts->seen[ts->nseen++ % KK_SEEN_KEYS] = h;
-    return false;
-}
-
-/* The key of a paragraph: everything kk_cell_init's layout depends on.
- * Caller frees; NULL when not worth keeping or out of memory. */
-static char *kept_key(const kk_text_style *st, const char *markup, double width)
-{
-    if (strlen(markup) < KK_KEPT_MIN_BYTES || strstr(markup, "<a"))
-        return NULL;
-    return g_strdup_printf("%s|%.3f|%d%d|%.4f|%.3f|%d|%d|%.3f|%s", st->family ? st->family : "",
-                           st->size, st->bold, st->italic, st->line_spacing, st->first_line_indent,
-                           st->justify, st->align, width, markup);
-}
-
-static kk_kept_layout *kept_find(kk_typesetter *ts, const char *key)
-{
-    for (size_t i = 0; key && i < ts->nkept; i++)
-        if (!strcmp(ts->kept[i].key, key)) {
-            ts->kept[i].used = ++ts->tick;
-            return &ts->kept[i];
-        }
-    return NULL;
-}
-
-/* Keeps c's layout under key (which it takes), evicting the least
- * recently used one when full.  Out of memory just means not kept. */
-static void kept_add(kk_typesetter *ts, char *key, const kk_cell *c)
-{
-    if (!ts->kept && !(ts->kept = calloc(KK_KEPT_LAYOUTS, sizeof *ts->kept))) {
-        g_free(key);
-        return;
-    }
-    kk_kept_layout *slot = &ts->kept[ts->nkept];
-    if (ts->nkept == KK_KEPT_LAYOUTS) {
-        slot = &ts->kept[0];
-        for (size_t i = 1; i < ts->nkept; i++)
-            if (ts->kept[i].used < slot->used)
-                slot = &ts->kept[i];
-        g_free(slot->key);
-        g_object_unref(slot->layout);
-        free(slot->lines);
-    } else {
-        ts->nkept++;
-    }
-    kk_line *lines = malloc((size_t)c->nlines * sizeof *lines);
-    if (!lines) {
-        g_free(key);
-        *slot = ts->kept[--ts->nkept]; /* give the slot back */
-        return;
-    }
-    memcpy(lines, c->lines, (size_t)c->nlines * sizeof *lines);
-    *slot = (kk_kept_layout){ key, g_object_ref(c->layout), lines, c->nlines, c->height, ++ts->tick };
-}
-
 /* c from a kept layout; false when out of memory (c is then empty). */
 static bool cell_from_kept(kk_cell *c, const kk_kept_layout *k)
 {
@@ -340,8 +261,8 @@ bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *m
     GError *err = NULL;
     char *pm = NULL;
     const char *use = markup ? markup : "";
-    char *key = kept_key(st, use, width);
-    const kk_kept_layout *kept = kept_find(f->ts, key);
+    char *key = kk_kept_key(st, use, width);
+    const kk_kept_layout *kept = kk_kept_find(f->ts->kept, key);
     if (kept) {
         g_free(key);
         if (cell_from_kept(c, kept))
@@ -400,10 +321,7 @@ bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *m
     } while (i < c->nlines && pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
     c->height = c->lines[c->nlines - 1].top + c->lines[c->nlines - 1].height;
-    if (key && seen_before(f->ts, key))
-        kept_add(f->ts, key, c);
-    else
-        g_free(key);
+    kk_kept_offer(f->ts->kept, key, c);
     return true;
 }
 

@@ -43,6 +43,11 @@ done < <(find input tests/build -name '*.yaml' | sort)
 # Determinism: a second build in another folder gives the same bytes.
 kk build --quiet input tests/build -o "$TMP/build2" --excerpt 3 > /dev/null 2>&1
 if diff -r "$OUT" "$TMP/build2" > "$TMP/diff.txt"; then pass "build: two builds byte-identical"; else fail "build: builds differ" "$(head "$TMP/diff.txt")"; fi
+# Texts laid out once and kept (labels, names, titles, appeal texts) give
+# the very bytes that laying every text out anew gives.
+KOKOUS_NO_KEPT_LAYOUTS=1 kk build --quiet input tests/build -o "$TMP/build3" --excerpt 3 > /dev/null 2>&1
+if diff -r -x .kokous-stamp "$OUT" "$TMP/build3" > "$TMP/diff.txt"; then pass "build: kept layouts change nothing"
+else fail "build: kept layouts change the output" "$(head "$TMP/diff.txt")"; fi
 # No temporary files left behind.
 if ! ls -A "$OUT" | grep -v '^\.kokous-stamp$' | grep -q '^\.'; then pass "build: no temporary files left"; else fail "build: temporary files left" "$(ls -A "$OUT")"; fi
 

@@ -77,6 +77,54 @@ static size_t breaks(kk_flow *f, frag *out, size_t max)
     return n;
 }
 
+/* The same text in styles and widths that change its lines, each twice so
+ * that the typesetter keeps it (kept.c), in typesetter t. */
+static kk_flow *kept_case(kk_typesetter *t)
+{
+    kk_flow *f = kk_flow_new(t, &A4, diag);
+    kk_text_style narrow = body, bold = body, ragged = body, big = body, indented = body;
+    narrow.indent_left = 200;
+    ragged.justify = false;
+    bold.justify = big.justify = indented.justify = false;   /* ragged: the line ends tell them apart */
+    bold.bold = true;
+    big.size = 12;
+    indented.first_line_indent = 40;
+    const kk_text_style *sts[] = { &body, &narrow, &bold, &ragged, &big, &indented, &body };
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
+            CHECK(kk_flow_paragraph(f, "P", sts[i], LOREM), "kept case paragraph %zu", i);
+    return f;
+}
+
+/* A kept layout is reused only where laying the text out anew would give
+ * the same lines: the break dumps with and without keeping are equal. */
+static void test_kept(void)
+{
+    kk_flow *with = kept_case(ts);
+    setenv("KOKOUS_NO_KEPT_LAYOUTS", "1", 1);
+    kk_typesetter *fresh = kk_typesetter_new("fi");
+    unsetenv("KOKOUS_NO_KEPT_LAYOUTS");
+    kk_flow *without = kept_case(fresh);
+    frag a[64], b[64];
+    size_t na = breaks(with, a, 64), nb = breaks(without, b, 64);
+    CHECK(na == nb && na >= 14, "kept case: %zu and %zu fragments", na, nb);
+    int lines[7] = { 0 };
+    for (size_t i = 0; i < na && i < nb; i++) {
+        CHECK(a[i].n == b[i].n && a[i].page == b[i].page && a[i].xmax == b[i].xmax && a[i].width == b[i].width,
+              "kept case fragment %zu: %d lines xmax %.2f width %.2f, anew %d lines xmax %.2f width %.2f",
+              i, a[i].n, a[i].xmax, a[i].width, b[i].n, b[i].xmax, b[i].width);
+        if (i < 7)
+            lines[i] = b[i].n;
+    }
+    /* the styles do change the lines, or the test could not fail */
+    CHECK(lines[0] != lines[1] && b[0].xmax != b[3].xmax && b[2].xmax != b[3].xmax
+              && b[4].xmax != b[3].xmax && b[5].xmax != b[3].xmax,
+          "kept case: width, justification, font and indent change nothing");
+    kk_flow_free(with);
+    kk_flow_free(without);
+    kk_typesetter_free(fresh);
+}
+
 static void decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *u)
 {
     (void)u;
@@ -423,6 +471,7 @@ int main(int argc, char **argv)
     test_widows();
     test_keeps();
     test_overflow();
+    test_kept();
     test_columns(dir);
 
     /* (a), (f), (g): the showcase, twice, plus its dump for the script. */
