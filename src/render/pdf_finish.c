@@ -273,12 +273,16 @@ static long parent_tree(finisher *f, kk_pdf_val *root)
  * one confuses assistive technology and validators. */
 static bool repair_struct_parents(finisher *f, kk_pdf_val *root)
 {
-    long pt = parent_tree(f, root);
-    if (pt && !walk_struct(f, kk_pdf_dict_get(root, "/StructTreeRoot"), 0, 0))
-        return oom(f);
-    long long next_key = pt ? numtree_max(f, kk_pdf_get(f->p, pt)) + 1 : 0;
     size_t npages;
     const long *pages = kk_pdf_pages(f->p, &npages);
+    bool annotated = false;
+    for (size_t p = 0; p < npages && !annotated; p++)
+        annotated = kk_pdf_dict_get(kk_pdf_get(f->p, pages[p]), "/Annots") != NULL;
+    long pt = parent_tree(f, root);
+    /* the walk reads every structure element: only for annotations' owners */
+    if (pt && annotated && !walk_struct(f, kk_pdf_dict_get(root, "/StructTreeRoot"), 0, 0))
+        return oom(f);
+    long long next_key = pt ? numtree_max(f, kk_pdf_get(f->p, pt)) + 1 : 0;
     for (size_t p = 0; p < npages; p++) {
         kk_pdf_val *page = kk_pdf_get(f->p, pages[p]);
         long long key;
