@@ -69,13 +69,36 @@ void kk_kept_free(kk_kept *k)
     free(k);
 }
 
+/* The bytes of v as hex digits at p; returns the end. */
+static char *put_hex(char *p, const void *v, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    const unsigned char *b = v;
+    for (size_t i = 0; i < n; i++) {
+        *p++ = digits[b[i] >> 4];
+        *p++ = digits[b[i] & 15];
+    }
+    return p;
+}
+
 char *kk_kept_key(const kk_text_style *st, const char *markup, double width)
 {
     if (strstr(markup, "<a"))
         return NULL;
-    return g_strdup_printf("%s|%.3f|%d%d|%.4f|%.3f|%d|%d|%.3f|%s", st->family ? st->family : "",
-                           st->size, st->bold, st->italic, st->line_spacing, st->first_line_indent,
-                           st->justify, st->align, width, markup);
+    /* the numbers by their bits: formatting them cost more than the lookup */
+    const char *family = st->family ? st->family : "";
+    size_t nf = strlen(family), nm = strlen(markup);
+    const double nums[] = { st->size, st->line_spacing, st->first_line_indent, width };
+    const int flags[] = { st->bold, st->italic, st->justify, st->align };
+    char *key = g_malloc(nf + 1 + 2 * (sizeof nums + sizeof flags) + 1 + nm + 1);
+    memcpy(key, family, nf);
+    char *p = key + nf;
+    *p++ = '|';
+    p = put_hex(p, nums, sizeof nums);
+    p = put_hex(p, flags, sizeof flags);
+    *p++ = '|';
+    memcpy(p, markup, nm + 1);
+    return key;
 }
 
 const kk_kept_layout *kk_kept_find(kk_kept *k, const char *key)
