@@ -80,6 +80,7 @@ static void participant_list(cctx *c, int group)
     kk_text_style name = c->body;
     name.space_after = 0;
     name.indent_left = c->indent;
+    name.line_spacing = 0;   /* a wrapped role keeps the pitch of the rows */
     kk_text_style role = name;
     double width = s->page_width - s->margin_left - s->margin_right - c->indent;
     for (size_t i = 0; i < d->nparticipants; i++) {
