@@ -82,15 +82,29 @@ static kk_hy_prefetch *prefetch;    /* set and cleared by the main thread only *
 /* ------------------------------------------------------------------ */
 /* Character classes                                                   */
 
-static bool is_letter(gunichar c) { return g_unichar_isalpha(c); }
+/* GLib's classes, answered without its tables for ASCII, most of the
+ * text: the same answers (the hyphenation tests hold them to it). */
+static bool is_letter(gunichar c) { return c < 0x80 ? g_ascii_isalpha((char)c) : g_unichar_isalpha(c); }
 
-static bool is_mark(gunichar c) { return g_unichar_ismark(c); }
+static bool is_mark(gunichar c) { return c >= 0x80 && g_unichar_ismark(c); }
+
+static bool is_upper(gunichar c) { return c < 0x80 ? g_ascii_isupper((char)c) : g_unichar_isupper(c); }
+
+static bool is_lower(gunichar c) { return c < 0x80 ? g_ascii_islower((char)c) : g_unichar_islower(c); }
 
 static bool is_digit(gunichar c)
 {
+    if (c < 0x80)
+        return c >= '0' && c <= '9';
     GUnicodeType t = g_unichar_type(c);
     return t == G_UNICODE_DECIMAL_NUMBER || t == G_UNICODE_LETTER_NUMBER ||
            t == G_UNICODE_OTHER_NUMBER;
+}
+
+static gunichar char_at(const char *t, size_t i)
+{
+    unsigned char b = (unsigned char)t[i];
+    return b < 0x80 ? b : g_utf8_get_char(t + i);
 }
 
 /* Hyphens that join the parts of a compound; each part keeps its own
@@ -512,6 +526,9 @@ static size_t entity_len(const char *t, size_t len, size_t i)
 
 static bool space_at(const char *t, size_t i)
 {
+    unsigned char b = (unsigned char)t[i];
+    if (b < 0x80)   /* g_unichar_isspace's ASCII: not \v */
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f';
     return g_unichar_isspace(g_utf8_get_char(t + i));
 }
 
@@ -570,11 +587,11 @@ static size_t read_word(kk_hy_scan *sc, size_t i, size_t end, bool *eligible)
     unsigned letters = 0, upper = 0, lower = 0;
     bool digit = false, shy = false, too_long = false;
     while (i < end) {
-        gunichar c = g_utf8_get_char(t + i);
+        gunichar c = char_at(t, i);
         size_t cl = char_len(t, i);
         bool take = is_letter(c) || is_mark(c) || is_digit(c) || c == 0xAD;
         if (!take && is_connector(c) && i + cl < end) {
-            gunichar d = g_utf8_get_char(t + i + cl);
+            gunichar d = char_at(t, i + cl);
             take = is_letter(d) || is_digit(d);
         }
         if (!take)
@@ -587,8 +604,8 @@ static size_t read_word(kk_hy_scan *sc, size_t i, size_t end, bool *eligible)
             too_long = true;
         }
         letters += is_letter(c);
-        upper += g_unichar_isupper(c);
-        lower += g_unichar_islower(c);
+        upper += is_upper(c);
+        lower += is_lower(c);
         digit = digit || is_digit(c);
         shy = shy || c == 0xAD;
         i += cl;
@@ -672,7 +689,7 @@ static void scan_chunk(kk_hy_scan *sc, size_t i, size_t end)
                 continue;
             }
         }
-        gunichar c = g_utf8_get_char(t + i);
+        gunichar c = char_at(t, i);
         if (!is_letter(c) && !is_digit(c)) {
             size_t cl = char_len(t, i);
             kk_buf_addn(&sc->out, t + i, cl);
