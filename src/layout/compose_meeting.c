@@ -88,8 +88,12 @@ static void participant_list(cctx *c, int group)
         if (participant_group(p) != group)
             continue;
         const char *what = participant_role(c, p);
-        if (p->items)
-            what = kk_c_keep(c, g_strdup_printf("%s%s%s", what, *what ? ", " : "", kk_c_plain(c, p->items)));
+        if (p->items) {
+            const char *names[] = { "items" };
+            const char *values[] = { p->items };
+            const char *when = kk_c_plain(c, kk_c_format(c, "present_for_items", names, values, 1));
+            what = kk_c_keep(c, g_strdup_printf("%s%s%s", what, *what ? ", " : "", when));
+        }
         if (!kk_flow_field(c->flow, &name, &role, 0.4 * width, kk_c_plain(c, p->name), what))
             c->ok = false;
     }
@@ -112,13 +116,13 @@ static void participant_table(cctx *c, const char *label_key, int group)
     st.space_after = 2;
     kk_flow_heading(c->flow, 3, &st, kk_c_plain(c, kk_c_label(c, label_key)), NULL, NULL);
     /* the presence column only when someone was there for part of it */
-    bool partial = false;
-    for (size_t i = 0; i < d->nparticipants; i++)
-        partial |= d->participants[i].items != NULL;
     if (c->style->participant_list) {
         participant_list(c, group);
         return;
     }
+    bool partial = false;
+    for (size_t i = 0; i < d->nparticipants; i++)
+        partial |= d->participants[i].items != NULL;
     const double widths3[] = { 0.34, 0.48, 0.18 }, widths2[] = { 0.4, 0.6 };
     size_t ncols = partial ? 3 : 2;
     kk_table *t = kk_flow_table_begin(c->flow, ncols, partial ? widths3 : widths2, &c->head, &c->cell);

@@ -64,7 +64,7 @@ static int find_link(const kk_cell *c, int off)
 
 /* A soft hyphen (U+00AD) where no line breaks is an empty glyph; passed on
  * to Cairo, each one becomes a marked-content span with /ActualText and
- * splits the text operator it sits in (1,600 of them in three pages of
+ * splits the text operator it sits in (1,650 of them in four pages of
  * hyphenated Finnish).  So a run is drawn without those glyphs and their
  * bytes; a hyphen at a line end is a real glyph and stays. */
 static void show_run(cairo_t *cr, const char *text, PangoGlyphItem *gi)
