@@ -132,6 +132,10 @@ void kk_kept_offer(kk_kept *k, char *key, const kk_cell *c)
 {
     size_t len = key ? strlen(key) : 0;
     gpointer h = key ? GSIZE_TO_POINTER((size_t)kk_hash_bytes(key, len)) : NULL;
+    if (k && key && g_hash_table_contains(k->index, key)) {
+        g_free(key);   /* kept already: a second copy would share its index entry */
+        return;
+    }
     if (!k || !key || len > KK_KEPT_BYTES / 4 || c->nlines <= 0 || !g_hash_table_remove(k->seen, h)) {
         if (k && key && len <= KK_KEPT_BYTES / 4) {
             if (g_hash_table_size(k->seen) >= KK_SEEN_KEYS)
