@@ -59,7 +59,7 @@ typedef struct kk_style {
 
     struct { kk_rgb text, heading, accent, muted, rule, link; } colors;
 
-    double line_height;            /* multiple of the font size */
+    double line_height;            /* multiple of the font's own line height (ascent + descent) */
     double paragraph_space, heading_before, heading_after, item_before;   /* points */
 
     bool justify, hyphenate;

@@ -134,7 +134,7 @@ style_case header 'page:\n  header_top: 40mm' \
 style_case tiny 'fonts:\n  body: {family: Noto Sans, size: 0.1pt}' \
     "styles/tiny.yaml:3:35: error: \`size\`: \"0.1pt\" is not a valid value. Write a font size in points from 4pt to 99pt"
 style_case flat 'spacing:\n  line_height: 0' \
-    "styles/flat.yaml:3:16: error: \`line_height\`: \"0\" is not a valid value. Write the line height as a multiple of the font size from 0.8 to 3"
+    "styles/flat.yaml:3:16: error: \`line_height\`: \"0\" is not a valid value. Write the line height as a multiple of the font's own line height"
 style_case labels 'layout:\n  section_labels: inline' \
     "styles/labels.yaml:3:19: error: \`section_labels\`: \"inline\" is not a valid value. Write own_line (the label, e.g. Päätösehdotus, on a line of its own above the text) or run_in"
 # The style's layout: labels run into the text, participants as a list, no
