@@ -226,6 +226,8 @@ static bool place_text(pstate *p, size_t i, int from)
             if (!fr)
                 return false;
             fr->first = first;
+            if (need_side > fr->h)
+                fr->h = need_side;   /* a label taller than its text: what follows goes below it */
             p->y += fr->h;
             break;
         }

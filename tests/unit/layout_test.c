@@ -256,6 +256,26 @@ static void test_overflow(void)
     g_free(m);
 }
 
+/* A field whose label wraps to more lines than its value: what follows
+ * starts below the label, not under its second line. */
+static void test_tall_label(void)
+{
+    kk_flow *f = kk_flow_new(ts, &A4, diag);
+    kk_text_style plain = body;
+    plain.justify = false;
+    CHECK(kk_flow_field(f, &plain, &plain, 80, "Aaaaaaaaaaaa Bbbbbbbbbbbbb Ccccccccccccc Dddddddddddd", "jäsen"),
+          "field rejected");
+    CHECK(kk_flow_paragraph(f, "P", &plain, "Seuraava kappale."), "paragraph rejected");
+    frag fr[4];
+    size_t n = breaks(f, fr, 4);
+    CHECK(n == 2, "%zu fragments", n);
+    if (n == 2) {
+        CHECK(fr[0].y1 - fr[0].y0 > 30, "the field is %.1f pt high: its label wraps to 3 or 4 lines", fr[0].y1 - fr[0].y0);
+        CHECK(fr[1].y0 >= fr[0].y1 - 0.01, "the paragraph starts at %.1f, inside the field (to %.1f)", fr[1].y0, fr[0].y1);
+    }
+    kk_flow_free(f);
+}
+
 /* Column regions: n keep groups (heading + paragraph) in two columns, then
  * full-width text.  Checks reading order (page, column, y), groups not split
  * across columns, headings kept with their text, lines inside the column,
@@ -471,6 +491,7 @@ int main(int argc, char **argv)
     test_widows();
     test_keeps();
     test_overflow();
+    test_tall_label();
     test_kept();
     test_columns(dir);
 
