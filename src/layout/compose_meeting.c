@@ -97,7 +97,7 @@ static void participant_list(cctx *c, int group)
         if (!kk_flow_field(c->flow, &name, &role, 0.4 * width, kk_c_plain(c, p->name), what))
             c->ok = false;
     }
-    kk_flow_space(c->flow, c->style->paragraph_space);
+    kk_flow_space(c->flow, s->paragraph_space);
 }
 
 /* One table (or list) per group: members present, others present, absent. */
@@ -115,11 +115,11 @@ static void participant_table(cctx *c, const char *label_key, int group)
     st.space_before = c->style->paragraph_space;
     st.space_after = 2;
     kk_flow_heading(c->flow, 3, &st, kk_c_plain(c, kk_c_label(c, label_key)), NULL, NULL);
-    /* the presence column only when someone was there for part of it */
     if (c->style->participant_list) {
         participant_list(c, group);
         return;
     }
+    /* the presence column only when someone was there for part of it */
     bool partial = false;
     for (size_t i = 0; i < d->nparticipants; i++)
         partial |= d->participants[i].items != NULL;

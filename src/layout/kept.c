@@ -131,17 +131,17 @@ static void evict(kk_kept *k)
 void kk_kept_offer(kk_kept *k, char *key, const kk_cell *c)
 {
     size_t len = key ? strlen(key) : 0;
-    gpointer h = key ? GSIZE_TO_POINTER((size_t)kk_hash_bytes(key, len)) : NULL;
-    if (k && key && g_hash_table_contains(k->index, key)) {
-        g_free(key);   /* kept already: a second copy would share its index entry */
+    /* kept already (a second copy would share its index entry), too long
+     * to keep, or nothing to keep */
+    if (!k || !key || g_hash_table_contains(k->index, key) || len > KK_KEPT_BYTES / 4 || c->nlines <= 0) {
+        g_free(key);
         return;
     }
-    if (!k || !key || len > KK_KEPT_BYTES / 4 || c->nlines <= 0 || !g_hash_table_remove(k->seen, h)) {
-        if (k && key && len <= KK_KEPT_BYTES / 4) {
-            if (g_hash_table_size(k->seen) >= KK_SEEN_KEYS)
-                g_hash_table_remove_all(k->seen);
-            g_hash_table_add(k->seen, h);
-        }
+    gpointer h = GSIZE_TO_POINTER((size_t)kk_hash_bytes(key, len));
+    if (!g_hash_table_remove(k->seen, h)) {   /* a first sighting */
+        if (g_hash_table_size(k->seen) >= KK_SEEN_KEYS)
+            g_hash_table_remove_all(k->seen);
+        g_hash_table_add(k->seen, h);
         g_free(key);
         return;
     }

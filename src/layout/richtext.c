@@ -255,14 +255,15 @@ bool kk_rich_blocks(const kk_rich *r, const char *markdown)
     free(md);
     if (!doc)
         return false;
-    cmark_node *first = cmark_node_first_child(doc);
-    bool ok;
+    cmark_node *rest = cmark_node_first_child(doc);
+    bool ok = true;
     if (r->lead_in) {
-        bool joined = first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH;
-        ok = lead_in_paragraph(r, joined ? first : NULL) && blocks_from(r, joined ? cmark_node_next(first) : first, 0);
-    } else {
-        ok = blocks_from(r, first, 0);
+        bool joined = rest && cmark_node_get_type(rest) == CMARK_NODE_PARAGRAPH;
+        ok = lead_in_paragraph(r, joined ? rest : NULL);
+        if (joined)
+            rest = cmark_node_next(rest);
     }
+    ok = ok && blocks_from(r, rest, 0);
     cmark_node_free(doc);
     return ok;
 }
