@@ -272,7 +272,7 @@ static void header_text_clear(kk_header_text *h)
 
 /* Draws `text` at (x, y), laying it out only the first time (or when the
  * width differs): the composition is drawn once per page and per version. */
-static void show(cairo_t *cr, kk_typesetter *ts, kk_header_text *h, const kk_text_style *st,
+static void show(kk_canvas *cv, kk_typesetter *ts, kk_header_text *h, const kk_text_style *st,
                  const char *text, double x, double y, double width, int align)
 {
     if (h->layout && h->width != width)
@@ -289,8 +289,8 @@ static void show(cairo_t *cr, kk_typesetter *ts, kk_header_text *h, const kk_tex
         if (!h->layout)
             return;
     }
-    cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, h->layout);
+    kk_canvas_set_rgb(cv, st->r, st->g, st->b);
+    kk_canvas_show_layout(cv, h->layout, x, y);
 }
 
 /* The slot for the page number of `page`; NULL on out of memory. */
@@ -307,7 +307,7 @@ static kk_header_text *pageno_slot(kk_composition *k, int page, int pages)
     return page >= 1 && page <= k->npageno ? &k->pageno[page - 1] : NULL;
 }
 
-void kk_compose_decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *user)
+void kk_compose_decorate(kk_canvas *cv, int page, int pages, const kk_page_geometry *g, void *user)
 {
     kk_composition *k = user;
     kk_header_text *h = k->hdr;
@@ -315,46 +315,39 @@ void kk_compose_decorate(cairo_t *cr, int page, int pages, const kk_page_geometr
     double y = k->header_top, line = k->header.size * 1.3;
     double mid = left + k->tab_doctype;
     if (page == 1 && k->band_bottom > k->band_top) {
-        cairo_set_source_rgb(cr, k->band.r, k->band.g, k->band.b);
-        cairo_rectangle(cr, 0, k->band_top, g->width, k->band_bottom - k->band_top);
-        cairo_fill(cr);
+        kk_canvas_set_rgb(cv, k->band.r, k->band.g, k->band.b);
+        kk_canvas_fill_rect(cv, 0, k->band_top, g->width, k->band_bottom - k->band_top);
     }
     if (k->logo) {
         double w = cairo_image_surface_get_width(k->logo), h_ = cairo_image_surface_get_height(k->logo);
         double scale = k->logo_width / w;
-        cairo_save(cr);
-        cairo_translate(cr, left, y);
-        cairo_scale(cr, scale, scale);
-        cairo_set_source_surface(cr, k->logo, 0, 0);
-        cairo_rectangle(cr, 0, 0, w, h_);
-        cairo_fill(cr);
-        cairo_restore(cr);
-        show(cr, k->ts, &h[KK_HDR_SUBLINE], &k->header, k->subline, left, y + h_ * scale + 2, mid - left - 12, 0);
+        kk_canvas_image(cv, k->logo, left, y, k->logo_width);
+        show(cv, k->ts, &h[KK_HDR_SUBLINE], &k->header, k->subline, left, y + h_ * scale + 2, mid - left - 12, 0);
     } else {
-        show(cr, k->ts, &h[KK_HDR_ORG], &k->header_bold, k->organization, left, y, mid - left - 12, 0);
-        show(cr, k->ts, &h[KK_HDR_SUBLINE], &k->header, k->subline, left, y + line, mid - left - 12, 0);
+        show(cv, k->ts, &h[KK_HDR_ORG], &k->header_bold, k->organization, left, y, mid - left - 12, 0);
+        show(cv, k->ts, &h[KK_HDR_SUBLINE], &k->header, k->subline, left, y + line, mid - left - 12, 0);
     }
-    show(cr, k->ts, &h[KK_HDR_DOCTYPE], &k->header_bold, k->doctype, mid, y, right - mid - 60, 0);
+    show(cv, k->ts, &h[KK_HDR_DOCTYPE], &k->header_bold, k->doctype, mid, y, right - mid - 60, 0);
     if (*k->number)
-        show(cr, k->ts, &h[KK_HDR_NUMBER], &k->header, k->number, mid, y + line, right - mid - 60, 0);
-    show(cr, k->ts, &h[KK_HDR_DATE], &k->header, k->date, mid, y + line * (*k->number ? 2 : 1), right - mid - 60, 0);
+        show(cv, k->ts, &h[KK_HDR_NUMBER], &k->header, k->number, mid, y + line, right - mid - 60, 0);
+    show(cv, k->ts, &h[KK_HDR_DATE], &k->header, k->date, mid, y + line * (*k->number ? 2 : 1), right - mid - 60, 0);
     char pg[64];
     snprintf(pg, sizeof pg, "%d (%d)", page, pages);
     kk_header_text *ph = pageno_slot(k, page, pages);
     kk_header_text once = { 0 };
-    show(cr, k->ts, ph ? ph : &once, &k->header, pg, right - 80, y, 80, 2);
+    show(cv, k->ts, ph ? ph : &once, &k->header, pg, right - 80, y, 80, 2);
     header_text_clear(&once);
-    kk_compose_decorate_public(cr, page, pages, g, user);
+    kk_compose_decorate_public(cv, page, pages, g, user);
 }
 
-void kk_compose_decorate_public(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *user)
+void kk_compose_decorate_public(kk_canvas *cv, int page, int pages, const kk_page_geometry *g, void *user)
 {
     kk_composition *k = user;
     (void)page;
     (void)pages;
     double left = g->margin_left, right = g->width - g->margin_right;
     if (*k->footer)
-        show(cr, k->ts, &k->hdr[KK_HDR_FOOTER], &k->small, k->footer, left,
+        show(cv, k->ts, &k->hdr[KK_HDR_FOOTER], &k->small, k->footer, left,
              g->height - g->margin_bottom + 10, right - left, 0);
 }
 

@@ -68,12 +68,12 @@ bool kk_composition_set_public(kk_composition *c, const kk_style *style,
                                const kk_locale *loc, const char *lang);
 
 /* The running header and footer of every page (kk_decorate_fn). */
-void kk_compose_decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *composition);
+void kk_compose_decorate(kk_canvas *cv, int page, int pages, const kk_page_geometry *g, void *composition);
 
 /* Only what the public version's decoration adds to the official one's
  * (its footer line), the same on every page: drawn once and laid over
  * each page of the official PDF (kk_render_page_pdf_memory). */
-void kk_compose_decorate_public(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *composition);
+void kk_compose_decorate_public(kk_canvas *cv, int page, int pages, const kk_page_geometry *g, void *composition);
 
 /* The page geometry of a style. */
 kk_page_geometry kk_compose_geometry(const kk_style *style);

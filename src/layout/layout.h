@@ -164,10 +164,23 @@ double kk_flow_last_height(const kk_flow *f);
 bool kk_flow_struct_begin(kk_flow *f, const char *tag /* "Document", "Sect"... */);
 bool kk_flow_struct_end(kk_flow *f);
 
+/* What decorate() callbacks draw on: a page of the PDF being written
+ * (canvas.h says more).  Coordinates are PDF points from the page's top
+ * left corner, y downwards, as in Pango. */
+typedef struct kk_canvas kk_canvas;
+/* The colour of what is filled and drawn from now on on this canvas. */
+void kk_canvas_set_rgb(kk_canvas *cv, double r, double g, double b);
+void kk_canvas_fill_rect(kk_canvas *cv, double x, double y, double w, double h);
+/* A laid-out text with its top left corner at (x, y). */
+void kk_canvas_show_layout(kk_canvas *cv, PangoLayout *layout, double x, double y);
+/* An image (a Cairo image surface, e.g. a decoded PNG; borrowed) with its
+ * top left corner at (x, y), `width` wide, its aspect kept. */
+void kk_canvas_image(kk_canvas *cv, cairo_surface_t *img, double x, double y, double width);
+
 /* Called once per page, before the page's body, with no structure leaf open
- * (see above: its marks end up as artifacts).  Must leave cr as it found it
- * (the engine saves/restores around it anyway). */
-typedef void (*kk_decorate_fn)(cairo_t *cr, int page, int pages,
+ * (see above: its marks end up as artifacts).  The colour it sets does not
+ * carry over to the body. */
+typedef void (*kk_decorate_fn)(kk_canvas *cv, int page, int pages,
                                const kk_page_geometry *g, void *user);
 
 /* Paginates (if not done yet) and writes out_path.  *pages gets the page
@@ -181,8 +194,8 @@ bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
                                kk_decorate_fn decorate, void *user, int *pages,
                                kk_diag *diag);
 
-/* One page of size g drawn by draw(cr, page, pages, g, user) alone, as an
- * untagged Cairo PDF in memory (*data, caller frees): e.g. what the public
+/* One page of size g drawn by draw(cv, page, pages, g, user) alone, as an
+ * untagged PDF in memory (*data, caller frees): e.g. what the public
  * version adds to every page, for the finishing stage to lay over the
  * official one (render/pdf_finish.h, kk_pdf_finish_pair). */
 bool kk_render_page_pdf_memory(const kk_page_geometry *g, kk_decorate_fn draw, void *user,

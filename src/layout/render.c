@@ -1,19 +1,21 @@
 /*
- * render.c — drawing the paginated flow into a tagged PDF with Cairo 1.16.
- * See layout.h for how structure and artifacts map onto what Cairo 1.16
- * can express.
+ * render.c — drawing the paginated flow into a tagged PDF on a canvas
+ * (canvas.h): the PDF canvas, or Cairo for a document whose fonts the PDF
+ * canvas cannot embed.  See layout.h for how structure and artifacts map
+ * onto the PDF.
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, setenv */
 #include "layout/layout_int.h"
 #include "util/text.h"
+#include "layout/canvas.h"
 #include <cairo-pdf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
     kk_flow *f;
-    cairo_t *cr;
-    cairo_surface_t *s;
+    kk_canvas *cv;
     int outline[4];          /* last outline id per heading level */
     const char **stack;      /* open non-leaf elements, borrowed tag strings */
     size_t depth;
@@ -24,23 +26,9 @@ void kk_layout_process_init(void)
     setenv("CAIRO_DEBUG_PDF", "1", 1);
 }
 
-/* Cairo attribute strings are single-quoted with backslash escapes. */
-static char *quote_attr(const char *key, const char *val)
-{
-    GString *s = g_string_new(key);
-    g_string_append(s, "='");
-    for (const char *p = val; *p; p++) {
-        if (*p == '\'' || *p == '\\')
-            g_string_append_c(s, '\\');
-        g_string_append_c(s, *p);
-    }
-    g_string_append_c(s, '\'');
-    return g_string_free(s, FALSE);
-}
-
 static void open_el(rstate *r, const char *tag)
 {
-    cairo_tag_begin(r->cr, tag, NULL);
+    kk_canvas_group_begin(r->cv, tag);
     r->stack[r->depth++] = tag;
 }
 
@@ -51,7 +39,7 @@ static void close_el(rstate *r, const char *tag)
         return;
     }
     r->depth--;
-    cairo_tag_end(r->cr, tag);
+    kk_canvas_end(r->cv, tag);
 }
 
 static int find_link(const kk_cell *c, int off)
@@ -62,84 +50,19 @@ static int find_link(const kk_cell *c, int off)
     return -1;
 }
 
-/* A soft hyphen (U+00AD) where no line breaks is an empty glyph; passed on
- * to Cairo, each one becomes a marked-content span with /ActualText and
- * splits the text operator it sits in (1,650 of them in four pages of
- * hyphenated Finnish).  So a run is drawn without those glyphs and their
- * bytes; a hyphen at a line end is a real glyph and stays. */
-static void show_run(cairo_t *cr, const char *text, PangoGlyphItem *gi)
-{
-    const PangoItem *item = gi->item;
-    const char *run = text + item->offset;
-    int len = item->length;
-    if (!g_strstr_len(run, len, "\xC2\xAD")) {
-        pango_cairo_show_glyph_item(cr, text, gi);
-        return;
-    }
-    PangoGlyphString *in = gi->glyphs;
-    /* per byte: 1 = a soft hyphen drawn by empty glyphs only (dropped),
-     * -1 = one with a visible glyph (the hyphen at a line end) */
-    signed char *soft = g_new0(signed char, (size_t)len + 1);
-    for (int g = 0; g < in->num_glyphs; g++) {
-        int at = in->log_clusters[g];
-        if (at < 0 || at + 1 >= len || (unsigned char)run[at] != 0xC2 || (unsigned char)run[at + 1] != 0xAD)
-            continue;
-        bool empty = in->glyphs[g].glyph == PANGO_GLYPH_EMPTY && in->glyphs[g].geometry.width == 0;
-        soft[at] = !empty ? -1 : soft[at] ? soft[at] : 1;
-    }
-    char *kept = g_malloc((size_t)len + 1);
-    int *moved = g_new(int, (size_t)len + 1);   /* new offset of each old one */
-    int n = 0;
-    for (int i = 0; i < len; i++) {
-        moved[i] = n;
-        if (soft[i] == 1) {
-            moved[++i] = n;
-            continue;
-        }
-        kept[n++] = run[i];
-    }
-    moved[len] = n;
-    kept[n] = '\0';
-    PangoGlyphString *out = pango_glyph_string_new();
-    pango_glyph_string_set_size(out, in->num_glyphs);
-    int m = 0;
-    for (int g = 0; g < in->num_glyphs; g++) {
-        int at = in->log_clusters[g];
-        if (at >= 0 && at < len && soft[at] == 1)
-            continue;
-        out->glyphs[m] = in->glyphs[g];
-        out->log_clusters[m++] = at >= 0 && at <= len ? moved[at] : at;
-    }
-    out->num_glyphs = m;
-    PangoItem *copy = pango_item_copy((PangoItem *)item);
-    copy->offset = 0;
-    copy->length = n;
-    copy->num_chars = (int)g_utf8_strlen(kept, n);
-    PangoGlyphItem cleaned = *gi;
-    cleaned.item = copy;
-    cleaned.glyphs = out;
-    pango_cairo_show_glyph_item(cr, kept, &cleaned);
-    pango_item_free(copy);
-    pango_glyph_string_free(out);
-    g_free(moved);
-    g_free(kept);
-    g_free(soft);
-}
-
-/* One line, run by run (see show_run). */
-static void show_line(cairo_t *cr, const char *text, PangoLayoutLine *line, double x, double base)
+/* One line, run by run. */
+static void show_line(kk_canvas *cv, const char *text, PangoLayoutLine *line, double x, double base)
 {
     for (GSList *rl = line->runs; rl; rl = rl->next) {
         PangoGlyphItem *gi = rl->data;
-        cairo_move_to(cr, x, base - (double)gi->y_offset / PANGO_SCALE);
-        show_run(cr, text, gi);
+        kk_canvas_glyphs(cv, text, gi, x, base - (double)gi->y_offset / PANGO_SCALE);
         x += (double)pango_glyph_string_get_width(gi->glyphs) / PANGO_SCALE;
     }
 }
 
 /* A line with links, run by run, so each link's glyphs sit inside a Link
  * element and the rest inside Spans (see layout.h). */
-static void draw_link_line(cairo_t *cr, const kk_cell *c, PangoLayoutLine *line,
+static void draw_link_line(kk_canvas *cv, const kk_cell *c, PangoLayoutLine *line,
                            double x, double base)
 {
     const char *text = pango_layout_get_text(c->layout);
@@ -150,89 +73,75 @@ static void draw_link_line(cairo_t *cr, const kk_cell *c, PangoLayoutLine *line,
         double w = (double)pango_glyph_string_get_width(gi->glyphs) / PANGO_SCALE;
         if (link != cur) {
             if (cur == -1)
-                cairo_tag_end(cr, "Span");
+                kk_canvas_end(cv, "Span");
             else if (cur >= 0)
-                cairo_tag_end(cr, CAIRO_TAG_LINK);
-            if (link >= 0) {
-                char *a = quote_attr("uri", c->links[link].uri);
-                cairo_tag_begin(cr, CAIRO_TAG_LINK, a);
-                g_free(a);
-            } else {
-                cairo_tag_begin(cr, "Span", NULL);
-            }
+                kk_canvas_end(cv, CAIRO_TAG_LINK);
+            if (link >= 0)
+                kk_canvas_link_begin(cv, c->links[link].uri);
+            else
+                kk_canvas_leaf_begin(cv, "Span");
             cur = link;
         }
-        cairo_move_to(cr, x, base);
-        show_run(cr, text, gi);
+        kk_canvas_glyphs(cv, text, gi, x, base);
         if (link >= 0) {
             PangoFontDescription *fd = pango_font_describe(gi->item->analysis.font);
             double sz = (double)pango_font_description_get_size(fd) / PANGO_SCALE;
             pango_font_description_free(fd);
-            cairo_rectangle(cr, x, base + sz * 0.11, w, sz * 0.06);
-            cairo_fill(cr);
+            kk_canvas_fill_rect(cv, x, base + sz * 0.11, w, sz * 0.06);
         }
         x += w;
     }
     if (cur == -1)
-        cairo_tag_end(cr, "Span");
+        kk_canvas_end(cv, "Span");
     else if (cur >= 0)
-        cairo_tag_end(cr, CAIRO_TAG_LINK);
+        kk_canvas_end(cv, CAIRO_TAG_LINK);
 }
 
 /* Lines [from, to) of a cell; y is the page y of line `from`'s top, dx the
  * offset of the fragment's column. */
 static void draw_lines(rstate *r, const kk_cell *c, int from, int to, double y, double dx)
 {
-    cairo_t *cr = r->cr;
+    kk_canvas *cv = r->cv;
     double x0 = r->f->g.margin_left + dx + c->x;
-    cairo_set_source_rgb(cr, c->r, c->g, c->b);
+    kk_canvas_set_rgb(cv, c->r, c->g, c->b);
     for (int i = from; i < to; i++) {
         const kk_line *ln = &c->lines[i];
         PangoLayoutLine *line = pango_layout_get_line_readonly(c->layout, i);
         double base = y + ln->baseline - c->lines[from].top;
         if (c->nlinks) {
-            draw_link_line(cr, c, line, x0 + ln->x, base);
+            draw_link_line(cv, c, line, x0 + ln->x, base);
         } else {
-            show_line(cr, pango_layout_get_text(c->layout), line, x0 + ln->x, base);
+            show_line(cv, pango_layout_get_text(c->layout), line, x0 + ln->x, base);
         }
     }
 }
 
+/* A text's element: with links it holds Spans and Links, else its lines. */
 static void leaf(rstate *r, const kk_cell *c, int from, int to, double y, double dx)
 {
-    cairo_tag_begin(r->cr, c->tag, NULL);
+    if (c->nlinks)
+        kk_canvas_group_begin(r->cv, c->tag);
+    else
+        kk_canvas_leaf_begin(r->cv, c->tag);
     draw_lines(r, c, from, to, y, dx);
-    cairo_tag_end(r->cr, c->tag);
+    kk_canvas_end(r->cv, c->tag);
 }
 
 static void heading_marks(rstate *r, const kk_block *b, const kk_frag *fr)
 {
     double x = r->f->g.margin_left + fr->x + b->body.x, y = fr->y;
-    char link[256];
-    if (b->dest) {
-        char *n = quote_attr("name", b->dest);
-        char *a = g_strdup_printf("%s x=%.2f y=%.2f", n, x, y);
-        cairo_tag_begin(r->cr, CAIRO_TAG_DEST, a);
-        cairo_tag_end(r->cr, CAIRO_TAG_DEST);
-        g_free(a);
-        g_free(n);
-    }
+    if (b->dest)
+        kk_canvas_dest(r->cv, b->dest, x, y);
     if (!b->outline)
         return;
-    char *d = b->dest ? quote_attr("dest", b->dest) : NULL;
-    if (d)
-        snprintf(link, sizeof link, "%s", d);
-    if (!d || strlen(d) >= sizeof link)
-        snprintf(link, sizeof link, "page=%d pos=[%.2f %.2f]", fr->page, x, y);
-    g_free(d);
     int lv = b->level;
-    int parent = CAIRO_PDF_OUTLINE_ROOT;
+    int parent = 0;
     for (int l = lv - 1; l >= 1; l--)
         if (r->outline[l]) {
             parent = r->outline[l];
             break;
         }
-    r->outline[lv] = cairo_pdf_surface_add_outline(r->s, parent, b->outline, link, 0);
+    r->outline[lv] = kk_canvas_outline(r->cv, parent, b->outline, b->dest, x, y);
     for (int l = lv + 1; l < 4; l++)
         r->outline[l] = 0;
 }
@@ -253,10 +162,10 @@ static void draw_text(rstate *r, const kk_block *b, const kk_frag *fr)
 
 static void draw_row(rstate *r, const kk_block *b, const kk_frag *fr)
 {
-    cairo_t *cr = r->cr;
+    kk_canvas *cv = r->cv;
     const kk_flow *f = r->f;
     if (!fr->repeat)
-        cairo_tag_begin(cr, "TR", NULL);
+        kk_canvas_group_begin(cv, "TR");
     for (size_t i = 0; i < b->ncells; i++) {
         const kk_cell *c = &b->cells[i];
         int a = fr->cell_from ? fr->cell_from[i] : 0;
@@ -269,71 +178,46 @@ static void draw_row(rstate *r, const kk_block *b, const kk_frag *fr)
             leaf(r, c, a, z, fr->y + KK_CELL_PAD, fr->x);
     }
     if (!fr->repeat)
-        cairo_tag_end(cr, "TR");
+        kk_canvas_end(cv, "TR");
     /* Borders after the row: drawn with no leaf open, so they are artifacts. */
     const kk_table *t = f->tables[b->table];
     if (t->rules == KK_RULES_NONE)
         return;
-    cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-    cairo_set_line_width(cr, 0.5);
+    kk_canvas_set_rgb(cv, 0.45, 0.45, 0.45);
     if (t->rules == KK_RULES_GRID) {
         for (size_t i = 0; i < t->ncols; i++)
-            cairo_rectangle(cr, f->g.margin_left + fr->x + t->colx[i], fr->y, t->colw[i], fr->h);
+            kk_canvas_stroke_rect(cv, f->g.margin_left + fr->x + t->colx[i], fr->y, t->colw[i], fr->h, 0.5);
     } else {
         double x0 = f->g.margin_left + fr->x + t->colx[0];
         double x1 = f->g.margin_left + fr->x + t->colx[t->ncols - 1] + t->colw[t->ncols - 1];
-        cairo_move_to(cr, x0, fr->y + fr->h);
-        cairo_line_to(cr, x1, fr->y + fr->h);
+        kk_canvas_stroke_line(cv, x0, fr->y + fr->h, x1, fr->y + fr->h, 0.5);
     }
-    cairo_stroke(cr);
 }
 
 static void draw_rule(rstate *r, const kk_block *b, const kk_frag *fr)
 {
-    cairo_t *cr = r->cr;
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_rectangle(cr, r->f->g.margin_left + fr->x, fr->y,
-                    b->width > 0 ? b->width : r->f->body_w, b->amount);
-    cairo_fill(cr);
+    kk_canvas_set_rgb(r->cv, 0, 0, 0);
+    kk_canvas_fill_rect(r->cv, r->f->g.margin_left + fr->x, fr->y,
+                        b->width > 0 ? b->width : r->f->body_w, b->amount);
 }
 
 static void start_page(rstate *r, int page, kk_decorate_fn decorate, void *user)
 {
-    if (page > 1)
-        cairo_show_page(r->cr);
-    if (decorate) {
-        cairo_save(r->cr);
-        decorate(r->cr, page, r->f->pages, &r->f->g, user);
-        cairo_restore(r->cr);
-    }
+    kk_canvas_page(r->cv);
+    if (decorate)
+        decorate(r->cv, page, r->f->pages, &r->f->g, user);
 }
 
-/* Draw every page onto `s` (a PDF surface) and finish it. */
-static bool render_to(kk_flow *f, cairo_surface_t *s, const char *name, kk_decorate_fn decorate,
-                      void *user, int *pages, kk_diag *diag)
+/* Every page of the flow onto cv. */
+static bool draw_flow(kk_flow *f, kk_canvas *cv, kk_decorate_fn decorate, void *user)
 {
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        kk_sys_error(diag, name, "cannot write the PDF: %s",
-                     cairo_status_to_string(cairo_surface_status(s)));
-        cairo_surface_destroy(s);
+    kk_canvas_set_info(cv, f->title, f->author, f->date);
+    rstate r = { f, cv, { 0 }, calloc(f->nblocks + 1, sizeof(char *)), 0 };
+    if (!r.stack)
         return false;
-    }
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "kokous");
-    if (f->title)
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, f->title);
-    if (f->author)
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, f->author);
-    if (f->date)
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, f->date);
-    rstate r = { f, cairo_create(s), s, { 0 }, calloc(f->nblocks + 1, sizeof(char *)), 0 };
-    if (!r.stack) {
-        cairo_destroy(r.cr);
-        cairo_surface_destroy(s);
-        return false;
-    }
     int page = 0;
     size_t fi = 0;
-    for (size_t bi = 0; bi < f->nblocks; bi++) {
+    for (size_t bi = 0; bi < f->nblocks && !kk_canvas_unsupported(cv); bi++) {
         const kk_block *b = &f->blocks[bi];
         if (b->kind == B_OPEN) {
             open_el(&r, b->tag);
@@ -357,30 +241,9 @@ static bool render_to(kk_flow *f, cairo_surface_t *s, const char *name, kk_decor
         }
     }
     while (r.depth > 0)        /* unbalanced input: close what is open */
-        cairo_tag_end(r.cr, r.stack[--r.depth]);
+        kk_canvas_end(cv, r.stack[--r.depth]);
     free(r.stack);
-    cairo_destroy(r.cr);
-    cairo_surface_finish(s);
-    cairo_status_t st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        kk_sys_error(diag, name, "cannot write the PDF: %s", cairo_status_to_string(st));
-        return false;
-    }
-    if (pages)
-        *pages = f->pages;
     return true;
-}
-
-bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorate,
-                        void *user, int *pages, kk_diag *diag)
-{
-    if (!diag)
-        diag = f->diag;
-    if (!kk_flow_paginate(f))
-        return false;
-    cairo_surface_t *s = cairo_pdf_surface_create(out_path, f->g.width, f->g.height);
-    return render_to(f, s, out_path, decorate, user, pages, diag);
 }
 
 /* Cairo's output into a kk_buf. */
@@ -389,6 +252,65 @@ static cairo_status_t mem_write(void *closure, const unsigned char *data, unsign
     kk_buf *m = closure;
     kk_buf_addn(m, (const char *)data, n);
     return m->oom ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+/* Draws with draw(cv, user) on a Cairo PDF surface into *data: the way for
+ * what the PDF canvas cannot write (canvas.h). */
+static bool cairo_pdf(double w, double h, bool (*draw)(kk_canvas *, void *), void *user,
+                      unsigned char **data, size_t *len, const char *name, kk_diag *diag)
+{
+    kk_buf m = { 0 };
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(mem_write, &m, w, h);
+    cairo_t *cr = cairo_create(s);
+    kk_canvas *cv = kk_canvas_new_cairo(cr, s);
+    bool ok = cv && draw(cv, user);
+    kk_canvas_free(cv);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_status_t st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (!ok || st != CAIRO_STATUS_SUCCESS || m.oom) {
+        kk_sys_error(diag, name, "cannot write the PDF: %s",
+                     m.oom || !ok ? "out of memory" : cairo_status_to_string(st));
+        kk_buf_free(&m);
+        return false;
+    }
+    *len = m.len;
+    *data = (unsigned char *)kk_buf_take(&m);
+    return true;
+}
+
+/* The PDF canvas first; Cairo when a font is beyond it. */
+static bool draw_pdf(double w, double h, bool (*draw)(kk_canvas *, void *), void *user,
+                     unsigned char **data, size_t *len, const char *name, kk_diag *diag)
+{
+    *data = NULL;
+    *len = 0;
+    if (getenv("KOKOUS_CAIRO_PDF"))   /* for comparing the two */
+        return cairo_pdf(w, h, draw, user, data, len, name, diag);
+    kk_canvas *cv = kk_canvas_new_pdf(w, h);
+    bool unsupported = false;
+    if (cv && draw(cv, user))
+        *data = kk_canvas_pdf_take(cv, len, &unsupported);
+    kk_canvas_free(cv);
+    if (*data)
+        return true;
+    if (unsupported)
+        return cairo_pdf(w, h, draw, user, data, len, name, diag);
+    kk_sys_error(diag, name, "cannot write the PDF: out of memory");
+    return false;
+}
+
+typedef struct {
+    kk_flow *f;
+    kk_decorate_fn decorate;
+    void *user;
+} flow_job;
+
+static bool draw_flow_job(kk_canvas *cv, void *user)
+{
+    flow_job *j = user;
+    return draw_flow(j->f, cv, j->decorate, j->user);
 }
 
 bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
@@ -401,14 +323,46 @@ bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
     *len = 0;
     if (!kk_flow_paginate(f))
         return false;
-    kk_buf m = { 0 };
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(mem_write, &m, f->g.width, f->g.height);
-    if (!render_to(f, s, f->title ? f->title : "PDF", decorate, user, pages, diag) || m.oom) {
-        kk_buf_free(&m);
+    flow_job j = { f, decorate, user };
+    if (!draw_pdf(f->g.width, f->g.height, draw_flow_job, &j, data, len,
+                  f->title ? f->title : "PDF", diag))
         return false;
-    }
-    *len = m.len;
-    *data = (unsigned char *)kk_buf_take(&m);
+    if (pages)
+        *pages = f->pages;
+    return true;
+}
+
+bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorate,
+                        void *user, int *pages, kk_diag *diag)
+{
+    if (!diag)
+        diag = f->diag;
+    unsigned char *data;
+    size_t len;
+    if (!kk_flow_render_pdf_memory(f, &data, &len, decorate, user, pages, diag))
+        return false;
+    FILE *fp = fopen(out_path, "wb");
+    bool ok = fp && fwrite(data, 1, len, fp) == len;
+    if (fp && fclose(fp) != 0)
+        ok = false;
+    free(data);
+    if (!ok)
+        kk_sys_error(diag, out_path, "cannot write the PDF");
+    return ok;
+}
+
+typedef struct {
+    const kk_page_geometry *g;
+    kk_decorate_fn draw;
+    void *user;
+    int page, pages;
+} page_job;
+
+static bool draw_page_job(kk_canvas *cv, void *user)
+{
+    page_job *j = user;
+    kk_canvas_page(cv);
+    j->draw(cv, j->page, j->pages, j->g, j->user);
     return true;
 }
 
@@ -416,23 +370,6 @@ bool kk_render_page_pdf_memory(const kk_page_geometry *g, kk_decorate_fn draw, v
                                int page, int pages, unsigned char **data, size_t *len,
                                kk_diag *diag)
 {
-    *data = NULL;
-    *len = 0;
-    kk_buf m = { 0 };
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(mem_write, &m, g->width, g->height);
-    cairo_t *cr = cairo_create(s);
-    draw(cr, page, pages, g, user);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    cairo_status_t st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
-    if (st != CAIRO_STATUS_SUCCESS || m.oom) {
-        kk_sys_error(diag, NULL, "cannot draw a page: %s",
-                     m.oom ? "out of memory" : cairo_status_to_string(st));
-        kk_buf_free(&m);
-        return false;
-    }
-    *len = m.len;
-    *data = (unsigned char *)kk_buf_take(&m);
-    return true;
+    page_job j = { g, draw, user, page, pages };
+    return draw_pdf(g->width, g->height, draw_page_job, &j, data, len, NULL, diag);
 }
