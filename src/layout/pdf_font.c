@@ -137,7 +137,7 @@ void kk_pdf_fonts_use(kk_pdf_fonts *fs, int index, unsigned gid, const char *utf
     f->flags[gid] |= SEEN;
     /* The first glyph of a cluster carries its text and the rest none, so
      * a glyph first met inside a cluster still takes text seen later. */
-    if (len > 0 && utf8 && !(f->flags[gid] & HAS_TEXT)) {
+    if (len > 0 && utf8 && utf8[0] && !(f->flags[gid] & HAS_TEXT)) {
         f->flags[gid] |= HAS_TEXT;
         g_hash_table_insert(f->text, GUINT_TO_POINTER(gid), g_strndup(utf8, (gsize)len));
     }
@@ -184,7 +184,8 @@ static int32_t be32(hb_blob_t *b, unsigned off)
 }
 
 /* Kept to the characters a PDF name takes without #-escapes, so that
- * BaseFont reads the same in every tool; the name only labels the font. */
+ * BaseFont reads the same in every tool (the name only labels the font),
+ * and short enough for PDF/A's 127-byte names with the "TAG+" before. */
 static char *ps_name(hb_face_t *face)
 {
     char buf[128];
@@ -195,7 +196,7 @@ static char *ps_name(hb_face_t *face)
         hb_ot_name_get_utf8(face, HB_OT_NAME_ID_FONT_FAMILY, HB_LANGUAGE_INVALID, &n, buf);
     }
     GString *s = g_string_new(NULL);
-    for (unsigned i = 0; i < n && buf[i]; i++)
+    for (unsigned i = 0; i < n && buf[i] && s->len < 120; i++)
         if (g_ascii_isalnum(buf[i]) || buf[i] == '-' || buf[i] == '_' || buf[i] == '.')
             g_string_append_c(s, buf[i]);
     if (!s->len)
@@ -266,7 +267,10 @@ static bool write_tounicode(kk_pdf_out *w, long num, pfont *f, const unsigned *g
     return ok;
 }
 
-/* The glyph program: only what a viewer draws and a validator parses. */
+/* The glyph program: only what a viewer draws and a validator parses.  The
+ * page content is shaped already, so layout tables are dead weight (and
+ * dropping GSUB spares the subsetter its glyph closure); variation and
+ * colour tables would only describe what the PDF does not draw. */
 static hb_blob_t *subset(pfont *f, const unsigned *gids, unsigned ng)
 {
     static const hb_tag_t drop[] = {
@@ -316,7 +320,7 @@ static void angle_str(char out[24], int32_t fixed)
 
 static bool write_font(pfont *f, kk_pdf_out *w, long *obj)
 {
-    unsigned *gids = malloc(((size_t)f->nglyphs + 1) * sizeof *gids);
+    unsigned *gids = malloc((size_t)f->nglyphs * sizeof *gids);
     if (!gids)
         return false;
     unsigned ng = 0;

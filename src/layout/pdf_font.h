@@ -31,16 +31,20 @@ void kk_pdf_fonts_free(kk_pdf_fonts *fs);
 
 /* The index (0, 1, ...) of `font` in this PDF, the same for the same font
  * face (the size is not part of it: it goes into the content's Tf); -1
- * when it cannot be embedded here (no 'glyf' outlines) or memory ran out. */
+ * when it cannot be embedded here (no 'glyf' outlines, or an instance of a
+ * variable font other than its default one) or memory ran out.  Cheap when
+ * asked again for a font given before. */
 int kk_pdf_fonts_index(kk_pdf_fonts *fs, PangoFont *font);
 
 /* Glyph `gid` of font `index` is drawn for utf8[0..len) (len may be 0 for
- * a glyph that stands for no text); the first text given for a glyph is
- * the one its ToUnicode entry says. */
+ * a glyph that stands for no text); the first non-empty text given for a
+ * glyph is the one its ToUnicode entry says.  Glyph ids the font lacks
+ * (Pango's unknown-glyph values among them) are ignored. */
 void kk_pdf_fonts_use(kk_pdf_fonts *fs, int index, unsigned gid, const char *utf8, int len);
 
-/* The advance of glyph `gid` in the font's own units per 1000 em, as /W
- * says it: the page writer positions glyphs against it. */
+/* The advance of glyph `gid` in thousandths of an em, rounded to the
+ * whole number /W says (hmtx * 1000 / upem): the page writer positions
+ * glyphs against it.  0 for a glyph id the font lacks. */
 double kk_pdf_fonts_advance(kk_pdf_fonts *fs, int index, unsigned gid);
 
 /* Writes every font's objects into w; objs[i] (caller's array of at least

@@ -19,7 +19,7 @@ static kk_typesetter *ts;
 static kk_text_style body, bold, title, small;
 static char *doc_name;
 
-static void decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *u)
+static void decorate(kk_canvas *cv, int page, int pages, const kk_page_geometry *g, void *u)
 {
     const char *left = u;
     char right[256];
@@ -28,14 +28,9 @@ static void decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g
     PangoLayout *l = kk_typesetter_layout(ts, &small, left, w);
     PangoLayout *r = kk_typesetter_layout(ts, &small, right, w);
     pango_layout_set_alignment(r, PANGO_ALIGN_RIGHT);
-    cairo_move_to(cr, g->margin_left, g->margin_top);
-    pango_cairo_show_layout(cr, l);
-    cairo_move_to(cr, g->margin_left, g->margin_top);
-    pango_cairo_show_layout(cr, r);
-    cairo_set_line_width(cr, 0.5);
-    cairo_move_to(cr, g->margin_left, g->margin_top + 15);
-    cairo_line_to(cr, g->width - g->margin_right, g->margin_top + 15);
-    cairo_stroke(cr);
+    kk_canvas_show_layout(cv, l, g->margin_left, g->margin_top);
+    kk_canvas_show_layout(cv, r, g->margin_left, g->margin_top);
+    kk_canvas_fill_rect(cv, g->margin_left, g->margin_top + 15 - 0.25, g->width - g->margin_left - g->margin_right, 0.5);
     g_object_unref(l);
     g_object_unref(r);
 }

@@ -125,7 +125,7 @@ static void test_kept(void)
     kk_typesetter_free(fresh);
 }
 
-static void decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *u)
+static void decorate(kk_canvas *cv, int page, int pages, const kk_page_geometry *g, void *u)
 {
     (void)u;
     char right[64];
@@ -134,15 +134,10 @@ static void decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g
     PangoLayout *l = kk_typesetter_layout(ts, &small, "Jäämäjärven kunta · Pöytäkirja 5/2024", w);
     PangoLayout *r = kk_typesetter_layout(ts, &small, right, w);
     pango_layout_set_alignment(r, PANGO_ALIGN_RIGHT);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_move_to(cr, g->margin_left, g->margin_top);
-    pango_cairo_show_layout(cr, l);
-    cairo_move_to(cr, g->margin_left, g->margin_top);
-    pango_cairo_show_layout(cr, r);
-    cairo_set_line_width(cr, 0.5);
-    cairo_move_to(cr, g->margin_left, g->margin_top + 16);
-    cairo_line_to(cr, g->width - g->margin_right, g->margin_top + 16);
-    cairo_stroke(cr);
+    kk_canvas_set_rgb(cv, 0, 0, 0);
+    kk_canvas_show_layout(cv, l, g->margin_left, g->margin_top);
+    kk_canvas_show_layout(cv, r, g->margin_left, g->margin_top);
+    kk_canvas_fill_rect(cv, g->margin_left, g->margin_top + 16 - 0.25, g->width - g->margin_left - g->margin_right, 0.5);
     g_object_unref(l);
     g_object_unref(r);
 }

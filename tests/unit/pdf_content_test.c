@@ -188,7 +188,7 @@ static const kk_page_geometry A4 = {595.276, 841.89, 42.5, 56.7, 70.9, 56.7, 42.
 static kk_text_style body, small, head;
 static kk_typesetter *ts;
 
-static void decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g, void *u)
+static void decorate(kk_canvas *cv, int page, int pages, const kk_page_geometry *g, void *u)
 {
     (void)u;
     char right[64];
@@ -197,15 +197,10 @@ static void decorate(cairo_t *cr, int page, int pages, const kk_page_geometry *g
     PangoLayout *l = kk_typesetter_layout(ts, &small, "Jäämäjärven kunta · Pöytäkirja 5/2024", w);
     PangoLayout *r = kk_typesetter_layout(ts, &small, right, w);
     pango_layout_set_alignment(r, PANGO_ALIGN_RIGHT);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_move_to(cr, g->margin_left, g->margin_top);
-    pango_cairo_show_layout(cr, l);
-    cairo_move_to(cr, g->margin_left, g->margin_top);
-    pango_cairo_show_layout(cr, r);
-    cairo_set_line_width(cr, 0.5);
-    cairo_move_to(cr, g->margin_left, g->margin_top + 16);
-    cairo_line_to(cr, g->width - g->margin_right, g->margin_top + 16);
-    cairo_stroke(cr);
+    kk_canvas_set_rgb(cv, 0, 0, 0);
+    kk_canvas_show_layout(cv, l, g->margin_left, g->margin_top);
+    kk_canvas_show_layout(cv, r, g->margin_left, g->margin_top);
+    kk_canvas_fill_rect(cv, g->margin_left, g->margin_top + 16 - 0.25, g->width - g->margin_left - g->margin_right, 0.5);
     g_object_unref(l);
     g_object_unref(r);
 }
