@@ -92,6 +92,11 @@ struct kk_pdfc {
     int next_key;       /* parent tree keys */
     double fill[3], stroke[3], lw;
     bool fill_set, stroke_set, lw_set;
+    /* text state: a text object stays open from run to run of a leaf */
+    bool in_text, have_tlm;
+    double tlm_x, tlm_y;     /* where the last Tm/Td put the line start */
+    int tf_font;             /* -1 = no Tf on this page yet */
+    double tf_size;
     double rgb[3];
     bool unsupported;
     char *title, *author, *date;
@@ -223,8 +228,16 @@ static page *cur_page(kk_pdfc *p)
     return &g_array_index(p->pages, page, p->pages->len - 1);
 }
 
+static void text_end(kk_pdfc *p)
+{
+    if (p->in_text)
+        kk_buf_add(&p->c, "ET\n");
+    p->in_text = false;
+}
+
 static void close_mc(kk_pdfc *p)
 {
+    text_end(p);
     if (p->mc >= 0)
         kk_buf_add(&p->c, "EMC\n");
     p->mc = -1;
@@ -240,7 +253,7 @@ static void mark(kk_pdfc *p)
         top = -1;
     if (top == p->mc)
         return;
-    close_mc(p);
+    close_mc(p);   /* and the text object: marked content nests with it */
     if (top < 0)
         return;
     elem *e = &g_array_index(p->elems, elem, top);
@@ -269,6 +282,7 @@ void kk_pdfc_page(kk_pdfc *p)
                 g_array_new(FALSE, FALSE, sizeof(long)), g_array_new(FALSE, FALSE, sizeof(int)), -1 };
     g_array_append_val(p->pages, pg);
     p->fill_set = p->stroke_set = p->lw_set = false;
+    p->tf_font = -1;
     kk_buf_add(&p->c, "1 0 0 -1 0 ");
     add_num(&p->c, p->h, 3);
     kk_buf_add(&p->c, " cm\n");
@@ -309,6 +323,7 @@ static void use_stroke(kk_pdfc *p, double lw)
 void kk_pdfc_fill_rect(kk_pdfc *p, double x, double y, double w, double h)
 {
     mark(p);
+    text_end(p);
     use_fill(p);
     add_nums(&p->c, (double[]){ x, y, w, h }, 4, 3, "re f\n");
 }
@@ -316,6 +331,7 @@ void kk_pdfc_fill_rect(kk_pdfc *p, double x, double y, double w, double h)
 void kk_pdfc_stroke_rect(kk_pdfc *p, double x, double y, double w, double h, double lw)
 {
     mark(p);
+    text_end(p);
     use_stroke(p, lw);
     add_nums(&p->c, (double[]){ x, y, w, h }, 4, 3, "re S\n");
 }
@@ -323,6 +339,7 @@ void kk_pdfc_stroke_rect(kk_pdfc *p, double x, double y, double w, double h, dou
 void kk_pdfc_stroke_line(kk_pdfc *p, double x0, double y0, double x1, double y1, double lw)
 {
     mark(p);
+    text_end(p);
     use_stroke(p, lw);
     add_nums(&p->c, (double[]){ x0, y0 }, 2, 3, "m ");
     add_nums(&p->c, (double[]){ x1, y1 }, 2, 3, "l S\n");
@@ -344,11 +361,23 @@ static const font_use *font_of(kk_pdfc *p, PangoFont *font)
     return &p->fcache[slot];
 }
 
-static void add_hex4(kk_buf *b, unsigned v)
+/* A glyph's code in a literal string: two bytes, big-endian (Identity-H);
+ * bytes a reader would take for syntax are escaped.  Half the bytes of
+ * hex, and deflate's work is proportional to them. */
+static void add_code(kk_buf *b, unsigned v)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    char s[4] = { hex[v >> 12 & 15], hex[v >> 8 & 15], hex[v >> 4 & 15], hex[v & 15] };
-    kk_buf_addn(b, s, 4);
+    char s[4];
+    int n = 0;
+    unsigned char by[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+    for (int i = 0; i < 2; i++) {
+        unsigned char c = by[i];
+        if (c == '(' || c == ')' || c == '\\' || c == '\r') {
+            s[n++] = '\\';
+            c = c == '\r' ? 'r' : c;
+        }
+        s[n++] = (char)c;
+    }
+    kk_buf_addn(b, s, (size_t)n);
 }
 
 /* The text of glyph g's cluster in the run (bytes), for ToUnicode; only
@@ -388,12 +417,28 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
     mark(p);
     use_fill(p);
     kk_buf *c = &p->c;
-    kk_buf_addf(c, "BT /F%d ", f->index);
-    add_num(c, size, 3);
-    kk_buf_add(c, " Tf 1 0 0 -1 ");
-    add_nums(c, (double[]){ x, base }, 2, 3, "Tm [<");
+    if (!p->in_text) {
+        kk_buf_add(c, "BT\n");
+        p->in_text = true;
+        p->have_tlm = false;
+    }
+    if (p->tf_font != f->index || p->tf_size != size) {
+        kk_buf_addf(c, "/F%d ", f->index);
+        add_num(c, size, 3);
+        kk_buf_add(c, " Tf\n");
+        p->tf_font = f->index;
+        p->tf_size = size;
+    }
+    if (p->have_tlm) {   /* Td: relative to the last line start, text space y up */
+        add_nums(c, (double[]){ x - p->tlm_x, p->tlm_y - base }, 2, 3, "Td [(");
+    } else {
+        kk_buf_add(c, "1 0 0 -1 ");
+        add_nums(c, (double[]){ x, base }, 2, 3, "Tm [(");
+    }
+    p->have_tlm = true;
+    p->tlm_x = x;
+    p->tlm_y = base;
     double pen = 0, at = 0, rise = 0; /* points from x: where the PDF pen is, where Pango puts the next glyph */
-    bool in_hex = true;
     for (int g = 0; g < gs->num_glyphs; g++) {
         const PangoGlyphInfo *gl = &gs->glyphs[g];
         double want = at + (double)gl->geometry.x_offset / PANGO_SCALE;
@@ -402,33 +447,27 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
             continue;
         double y_off = -(double)gl->geometry.y_offset / PANGO_SCALE;
         if (y_off != rise) {
-            kk_buf_add(c, in_hex ? ">] TJ " : "] TJ ");
+            kk_buf_add(c, ")] TJ ");
             add_num(c, y_off, 3);
-            kk_buf_add(c, " Ts [<");
+            kk_buf_add(c, " Ts [(");
             rise = y_off;
-            in_hex = true;
         }
         /* TJ: positive moves left; whole thousandths of an em (0.01 pt
          * at 10 pt), the rest carried in pen to the next glyph */
         long adj = lround((pen - want) * to_units);
         if (adj != 0) {
-            kk_buf_add(c, in_hex ? ">" : "");
+            kk_buf_addn(c, ")", 1);
             add_num(c, (double)adj, 0);
-            kk_buf_addn(c, "<", 1);
-            in_hex = true;
+            kk_buf_addn(c, "(", 1);
             pen -= (double)adj / to_units;
-        } else if (!in_hex) {
-            kk_buf_addn(c, "<", 1);
-            in_hex = true;
         }
         const char *t = run;
         int tl = cluster_text(run, len, gs, g, &t);
         kk_pdf_fonts_use(p->fonts, f->index, gl->glyph, t, tl);
-        add_hex4(c, gl->glyph);
-        pen += round(kk_pdf_fonts_advance(p->fonts, f->index, gl->glyph)) / to_units;
+        add_code(c, gl->glyph);
+        pen += kk_pdf_fonts_advance(p->fonts, f->index, gl->glyph) / to_units;
     }
-    kk_buf_add(c, in_hex ? ">] TJ" : "] TJ");
-    kk_buf_add(c, rise != 0 ? " 0 Ts ET\n" : " ET\n");
+    kk_buf_add(c, rise != 0 ? ")] TJ 0 Ts\n" : ")] TJ\n");
     /* a link's box grows with its glyphs */
     int top = p->stack->len ? g_array_index(p->stack, int, p->stack->len - 1) : -1;
     elem *e = top >= 0 ? &g_array_index(p->elems, elem, top) : NULL;
@@ -462,6 +501,7 @@ void kk_pdfc_image(kk_pdfc *p, cairo_surface_t *img, double x, double y, double 
     }
     double height = width * h / w;
     mark(p);
+    text_end(p);
     kk_buf_add(&p->c, "q ");
     add_nums(&p->c, (double[]){ width, 0, 0, -height, x, y + height }, 6, 3, "cm");
     kk_buf_addf(&p->c, " /Im%u Do Q\n", i);
