@@ -364,20 +364,35 @@ static const font_use *font_of(kk_pdfc *p, PangoFont *font)
 /* A glyph's code in a literal string: two bytes, big-endian (Identity-H);
  * bytes a reader would take for syntax are escaped.  Half the bytes of
  * hex, and deflate's work is proportional to them. */
-static void add_code(kk_buf *b, unsigned v)
+static char *put_code(char *o, unsigned v)
 {
-    char s[4];
-    int n = 0;
     unsigned char by[2] = { (unsigned char)(v >> 8), (unsigned char)v };
     for (int i = 0; i < 2; i++) {
         unsigned char c = by[i];
         if (c == '(' || c == ')' || c == '\\' || c == '\r') {
-            s[n++] = '\\';
+            *o++ = '\\';
             c = c == '\r' ? 'r' : c;
         }
-        s[n++] = (char)c;
+        *o++ = (char)c;
     }
-    kk_buf_addn(b, s, (size_t)n);
+    return o;
+}
+
+/* A TJ position adjustment: an integer, at most 11 bytes. */
+static char *put_int(char *o, long v)
+{
+    char tmp[24];
+    int n = 0;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u && n < 20);
+    if (v < 0)
+        *o++ = '-';
+    while (n)
+        *o++ = tmp[--n];
+    return o;
 }
 
 /* The text of glyph g's cluster in the run (bytes), for ToUnicode; only
@@ -439,34 +454,44 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
     p->tlm_x = x;
     p->tlm_y = base;
     double pen = 0, at = 0, rise = 0; /* points from x: where the PDF pen is, where Pango puts the next glyph */
-    for (int g = 0; g < gs->num_glyphs; g++) {
+    /* the glyphs are written in place: per glyph at most an adjustment
+     * ")-2147483648(" and a code of four bytes */
+    enum { PER_GLYPH = 18 };
+    char *o = kk_buf_room(c, (size_t)gs->num_glyphs * PER_GLYPH), *o0 = o;
+    for (int g = 0; o && g < gs->num_glyphs; g++) {
         const PangoGlyphInfo *gl = &gs->glyphs[g];
         double want = at + (double)gl->geometry.x_offset / PANGO_SCALE;
         at += (double)gl->geometry.width / PANGO_SCALE;
         if (gl->glyph == PANGO_GLYPH_EMPTY || (gl->glyph & PANGO_GLYPH_UNKNOWN_FLAG))
             continue;
         double y_off = -(double)gl->geometry.y_offset / PANGO_SCALE;
-        if (y_off != rise) {
+        if (y_off != rise) {   /* rare: a raised glyph; leave the in-place writing */
+            kk_buf_commit(c, (size_t)(o - o0));
             kk_buf_add(c, ")] TJ ");
             add_num(c, y_off, 3);
             kk_buf_add(c, " Ts [(");
             rise = y_off;
+            o = o0 = kk_buf_room(c, (size_t)(gs->num_glyphs - g) * PER_GLYPH);
+            if (!o)
+                break;
         }
         /* TJ: positive moves left; whole thousandths of an em (0.01 pt
          * at 10 pt), the rest carried in pen to the next glyph */
-        long adj = lround((pen - want) * to_units);
-        if (adj != 0) {
-            kk_buf_addn(c, ")", 1);
-            add_num(c, (double)adj, 0);
-            kk_buf_addn(c, "(", 1);
+        double d = (pen - want) * to_units;
+        long adj = (long)(d < 0 ? d - 0.5 : d + 0.5);
+        if (adj != 0 && adj > -2000000000L && adj < 2000000000L) {
+            *o++ = ')';
+            o = put_int(o, adj);
+            *o++ = '(';
             pen -= (double)adj / to_units;
         }
         const char *t = run;
         int tl = cluster_text(run, len, gs, g, &t);
-        kk_pdf_fonts_use(p->fonts, f->index, gl->glyph, t, tl);
-        add_code(c, gl->glyph);
+        o = put_code(o, kk_pdf_fonts_cid(p->fonts, f->index, gl->glyph, t, tl, NULL));
         pen += kk_pdf_fonts_advance(p->fonts, f->index, gl->glyph) / to_units;
     }
+    if (o)
+        kk_buf_commit(c, (size_t)(o - o0));
     kk_buf_add(c, rise != 0 ? ")] TJ 0 Ts\n" : ")] TJ\n");
     /* a link's box grows with its glyphs */
     int top = p->stack->len ? g_array_index(p->stack, int, p->stack->len - 1) : -1;

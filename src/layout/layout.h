@@ -4,8 +4,9 @@
  * Promises: the engine knows nothing about meetings.  The composer feeds
  * blocks in reading order; kk_flow_render_pdf paginates them (page count is
  * known before any page is drawn, so running headers can say "n (N)") and
- * writes a tagged PDF with Cairo.  Same input + same create date gives a
- * byte-identical file.
+ * writes a tagged PDF on a canvas (canvas.h): kokous's own PDF writer, or
+ * Cairo for a document with a font the writer cannot embed.  Same input +
+ * same create date gives a byte-identical file.
  *
  * Pagination rules: a heading is never the last thing on a page (it keeps
  * with the first lines of what follows); a paragraph split across pages
@@ -20,19 +21,21 @@
  * PDF link annotation with a Link structure element (Pango itself has no
  * links).  Soft hyphens U+00AD are honoured by Pango.
  *
- * Tagged PDF under Cairo 1.16 — what the finishing stage must know:
- *  - Cairo 1.16 rejects an "Artifact" tag and writes marked content only for
- *    leaf structure elements.  Content drawn while no leaf element is open is
- *    left unmarked.  The engine draws every non-content mark that way: the
- *    decorate() callback (running header/footer), table borders, rules, and
- *    the repeated header rows of a table on continuation pages.  The
- *    finishing stage must wrap all unmarked page content in /Artifact BMC/EMC.
+ * Tagged PDF — what the finishing stage must know (both canvases):
+ *  - Marked content is written only for leaf structure elements.  Content
+ *    drawn while no leaf element is open is left unmarked.  The engine draws
+ *    every non-content mark that way: the decorate() callback (running
+ *    header/footer), table borders, rules, and the repeated header rows of
+ *    a table on continuation pages.  The finishing stage must wrap all
+ *    unmarked page content in /Artifact BMC/EMC.
  *  - A leaf (P, H1, TD, LBody ...) that crosses a page is closed at the foot
  *    of the page and reopened on the next one, because otherwise the running
  *    header of the next page would land inside it; a paragraph split over two
  *    pages is thus two sibling P elements.
- *  - A paragraph with links becomes P > (Span | Link)*, since a structure
- *    element with children gets no marked content of its own in Cairo 1.16.
+ *  - A paragraph with links becomes P > (Span | Link)*: an element with
+ *    children has no marked content of its own (Cairo 1.16's rule, kept).
+ *  - Page content streams are written uncompressed; finishing compresses
+ *    every plain stream once.
  *  - Cairo 1.16 aborts on a tagged page with no content; the engine never
  *    emits an empty page.
  */
@@ -47,10 +50,11 @@
 #include "util/diag.h"
 
 /* Call first in main, before any thread starts (it sets an environment
- * variable): Cairo 1.16 then writes page content without compressing it,
- * since the finishing stage reads every page's content and compresses it
- * anyway (render/pdf_finish.c); Cairo's only use of CAIRO_DEBUG_PDF is to
- * leave its streams uncompressed.  A PDF from kk_flow_render_pdf* must
+ * variable): Cairo 1.16, when it is the canvas, then writes page content
+ * without compressing it, as the PDF canvas does, since the finishing stage
+ * reads every page's content and compresses it anyway
+ * (render/pdf_finish.c); Cairo's only use of CAIRO_DEBUG_PDF is to leave
+ * its streams uncompressed.  A PDF from kk_flow_render_pdf* must
  * therefore go through the finishing stage, which every kokous output does. */
 void kk_layout_process_init(void);
 

@@ -45,10 +45,10 @@ const char *kk_closest(const char *word, const char *const *candidates)
     return bestd <= limit ? best : NULL;
 }
 
-void kk_buf_addn(kk_buf *b, const char *s, size_t n)
+char *kk_buf_room(kk_buf *b, size_t n)
 {
     if (b->oom)
-        return;
+        return NULL;
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 64;
         while (cap < b->len + n + 1)
@@ -56,17 +56,33 @@ void kk_buf_addn(kk_buf *b, const char *s, size_t n)
         char *v = realloc(b->s, cap);
         if (!v) {
             b->oom = true;
-            return;
+            return NULL;
         }
         b->s = v;
         b->cap = cap;
     }
-    memcpy(b->s + b->len, s, n);
+    return b->s + b->len;
+}
+
+void kk_buf_commit(kk_buf *b, size_t n)
+{
+    if (b->oom)
+        return;
     b->len += n;
     b->s[b->len] = '\0';
 }
 
+void kk_buf_addn(kk_buf *b, const char *s, size_t n)
+{
+    char *at = kk_buf_room(b, n);
+    if (!at)
+        return;
+    memcpy(at, s, n);
+    kk_buf_commit(b, n);
+}
+
 void kk_buf_add(kk_buf *b, const char *s) { kk_buf_addn(b, s, strlen(s)); }
+
 
 void kk_buf_addf(kk_buf *b, const char *fmt, ...)
 {

@@ -23,6 +23,10 @@ uint64_t kk_hash_bytes(const void *data, size_t n);
 typedef struct kk_buf { char *s; size_t len, cap; bool oom; } kk_buf;
 void kk_buf_add(kk_buf *b, const char *s);
 void kk_buf_addn(kk_buf *b, const char *s, size_t n);
+/* Room for n more bytes, to write in place (NULL when memory ran out);
+ * kk_buf_commit then counts the bytes written (at most n). */
+char *kk_buf_room(kk_buf *b, size_t n);
+void kk_buf_commit(kk_buf *b, size_t n);
 void kk_buf_addf(kk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append with the XML (and Pango markup) specials & < > " ' escaped. */
 void kk_buf_add_escaped(kk_buf *b, const char *s, size_t n);

@@ -158,6 +158,20 @@ sed 's/^style: lappi$/style: nofont/' input/lappi/valiaikainen-valmistelutoimiel
 expect_rc "cli: style font not installed builds" 0 kk build -q --no-public --styles "$TMP/st/styles" "$TMP/st/nofont.yaml" -o "$TMP/st/nofont-out"
 expect_grep "cli: style font not installed warning" "$TMP/err" "nofont.yaml:10:8: warning: the style's font family \"NoSuchFontXYZ\" is not installed; the document is set in \""
 
+# A font with CFF outlines (Inconsolata.otf): the PDF canvas embeds TrueType
+# outlines only, so the document falls back to Cairo, which embeds CFF; the
+# file is whole, its fonts embedded, its text there.
+printf 'extends: default\nfonts:\n  body: {family: Inconsolata, size: 10pt}\n' > "$TMP/st/styles/cff.yaml"
+sed 's/^style: lappi$/style: cff/' input/lappi/valiaikainen-valmistelutoimielin-2017-11-21.yaml > "$TMP/st/cff.yaml"
+expect_rc "cli: CFF font builds" 0 kk build -q --no-public --styles "$TMP/st/styles" "$TMP/st/cff.yaml" -o "$TMP/st/cff-out"
+cffpdf=$(ls "$TMP"/st/cff-out/*.pdf 2>/dev/null | head -1)
+if [ -n "$cffpdf" ] && pdffonts "$cffpdf" | grep -q "Inconsolata.*Type 1C.*yes *yes" \
+    && qpdf --check "$cffpdf" > /dev/null 2>&1 && pdftotext "$cffpdf" - | grep -q "Kokous todettiin laillisesti"; then
+    pass "cli: CFF font embedded through the Cairo fallback"
+else
+    fail "cli: CFF font" "$( [ -n "$cffpdf" ] && pdffonts "$cffpdf")"
+fi
+
 # make install puts the binary and the man page under DESTDIR/PREFIX, and the
 # installed binary needs nothing from the source tree.
 if [ -z "${KOKOUS_SANITIZED:-}${KOKOUS_VALGRIND:-}" ]; then
