@@ -1,18 +1,18 @@
-/* pdf_font.c — the fonts of one PDF, embedded as hb-subset subsets (see
- * pdf_font.h). */
+/* pdf_font.c — the fonts of one PDF, embedded as subsets with compact
+ * CIDs (see pdf_font.h). */
 #include "layout/pdf_font.h"
+#include "layout/ttf_subset.h"
 #include "util/text.h"
 
 #include <glib.h>
 #include <hb-ot.h>
-#include <hb-subset.h>
 #include <hb.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { SEEN = 1, HAS_TEXT = 2, ADV_KNOWN = 4 };
+enum { ADV_KNOWN = 1 };
 
 typedef struct {
     hb_face_t *face;
@@ -20,7 +20,10 @@ typedef struct {
     unsigned nglyphs, upem;
     unsigned char *flags;  /* per gid */
     uint16_t *adv;         /* per gid, valid with ADV_KNOWN (hmtx is uint16) */
-    GHashTable *text;      /* gid -> first non-empty UTF-8 text */
+    uint16_t *cid;         /* per gid: its CID, 0 for none yet (or gid 0) */
+    unsigned *gid;         /* per CID, ncid of them: the glyph it stands for */
+    char **text;           /* per CID: first non-empty UTF-8 text, or NULL */
+    unsigned ncid;
 } pfont;
 
 struct kk_pdf_fonts {
@@ -36,7 +39,11 @@ static void pfont_free(void *p)
     hb_face_destroy(f->face);
     free(f->flags);
     free(f->adv);
-    g_hash_table_destroy(f->text);
+    free(f->cid);
+    free(f->gid);
+    for (unsigned i = 0; i < f->ncid; i++)
+        g_free(f->text[i]);
+    free(f->text);
     free(f);
 }
 
@@ -87,11 +94,17 @@ static int add_face(kk_pdf_fonts *fs, hb_font_t *pango_hb)
         return -1;
     pfont *f = calloc(1, sizeof *f);
     unsigned char *flags = calloc(n, 1);
-    uint16_t *adv = calloc(n, sizeof *adv);
-    if (!f || !flags || !adv) {
+    uint16_t *adv = calloc(n, sizeof *adv), *cid = calloc(n, sizeof *cid);
+    /* CIDs are at most the glyph count: sized once, no growing per glyph */
+    unsigned *gid = malloc(n * sizeof *gid);
+    char **text = calloc(n, sizeof *text);
+    if (!f || !flags || !adv || !cid || !gid || !text) {
         free(f);
         free(flags);
         free(adv);
+        free(cid);
+        free(gid);
+        free(text);
         return -1;
     }
     f->face = hb_face_reference(face);
@@ -100,7 +113,11 @@ static int add_face(kk_pdf_fonts *fs, hb_font_t *pango_hb)
     f->upem = hb_face_get_upem(face);
     f->flags = flags;
     f->adv = adv;
-    f->text = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    f->cid = cid;
+    f->gid = gid;
+    f->text = text;
+    gid[0] = 0;   /* .notdef is CID 0 whether drawn or not */
+    f->ncid = 1;
     idx = (int)fs->fonts->len;
     g_ptr_array_add(fs->fonts, f);
     /* Keyed on the face pointer: Pango's fc font map keeps one hb_face per
@@ -128,19 +145,36 @@ static pfont *get(kk_pdf_fonts *fs, int index)
     return g_ptr_array_index(fs->fonts, (unsigned)index);
 }
 
-void kk_pdf_fonts_use(kk_pdf_fonts *fs, int index, unsigned gid, const char *utf8, int len)
+unsigned kk_pdf_fonts_cid(kk_pdf_fonts *fs, int index, unsigned gid, const char *utf8, int len,
+                          bool *other_text)
 {
+    if (other_text)
+        *other_text = false;
     pfont *f = get(fs, index);
     /* Pango's unknown-glyph values (flag bits set) are out of range too. */
     if (!f || gid >= f->nglyphs)
-        return;
-    f->flags[gid] |= SEEN;
+        return 0;
+    unsigned cid = f->cid[gid];
+    if (!cid && gid) {
+        cid = f->ncid++;
+        f->cid[gid] = (uint16_t)cid;
+        f->gid[cid] = gid;
+    }
+    if (len <= 0 || !utf8 || !utf8[0])
+        return cid;
     /* The first glyph of a cluster carries its text and the rest none, so
      * a glyph first met inside a cluster still takes text seen later. */
-    if (len > 0 && utf8 && utf8[0] && !(f->flags[gid] & HAS_TEXT)) {
-        f->flags[gid] |= HAS_TEXT;
-        g_hash_table_insert(f->text, GUINT_TO_POINTER(gid), g_strndup(utf8, (gsize)len));
+    const char *t = f->text[cid];
+    if (!t) {
+        f->text[cid] = g_strndup(utf8, (gsize)len);
+    } else if (other_text) {
+        /* as g_strndup kept it: up to len bytes or a NUL */
+        size_t n = 0, tn = strlen(t);
+        while (n < (size_t)len && utf8[n])
+            n++;
+        *other_text = n != tn || memcmp(t, utf8, n) != 0;
     }
+    return cid;
 }
 
 static unsigned advance_units(pfont *f, unsigned gid)
@@ -233,7 +267,7 @@ static void add_utf16_hex(kk_buf *b, const char *s)
     kk_buf_add(b, ">");
 }
 
-static bool write_tounicode(kk_pdf_out *w, long num, pfont *f, const unsigned *gids, unsigned ng)
+static bool write_tounicode(kk_pdf_out *w, long num, pfont *f)
 {
     kk_buf b = {0};
     kk_buf_add(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
@@ -241,16 +275,16 @@ static bool write_tounicode(kk_pdf_out *w, long num, pfont *f, const unsigned *g
                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     unsigned ntext = 0;
-    for (unsigned i = 0; i < ng; i++)
-        ntext += (f->flags[gids[i]] & HAS_TEXT) != 0;
+    for (unsigned c = 0; c < f->ncid; c++)
+        ntext += f->text[c] != NULL;
     unsigned in_block = 0, left = ntext;
-    for (unsigned i = 0; i < ng; i++) {
-        const char *t = g_hash_table_lookup(f->text, GUINT_TO_POINTER(gids[i]));
+    for (unsigned c = 0; c < f->ncid; c++) {
+        const char *t = f->text[c];
         if (!t)
             continue;
         if (!in_block)
             kk_buf_addf(&b, "%u beginbfchar\n", left < 100 ? left : 100);
-        kk_buf_addf(&b, "<%04X> ", gids[i]);
+        kk_buf_addf(&b, "<%04X> ", c);
         add_utf16_hex(&b, t);
         kk_buf_add(&b, "\n");
         left--;
@@ -267,49 +301,6 @@ static bool write_tounicode(kk_pdf_out *w, long num, pfont *f, const unsigned *g
     return ok;
 }
 
-/* The glyph program: only what a viewer draws and a validator parses.  The
- * page content is shaped already, so layout tables are dead weight (and
- * dropping GSUB spares the subsetter its glyph closure); variation and
- * colour tables would only describe what the PDF does not draw. */
-static hb_blob_t *subset(pfont *f, const unsigned *gids, unsigned ng)
-{
-    static const hb_tag_t drop[] = {
-        HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
-        HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'),
-        HB_TAG('m', 'o', 'r', 'x'), HB_TAG('k', 'e', 'r', 'x'), HB_TAG('k', 'e', 'r', 'n'),
-        HB_TAG('f', 'v', 'a', 'r'), HB_TAG('g', 'v', 'a', 'r'), HB_TAG('a', 'v', 'a', 'r'),
-        HB_TAG('c', 'v', 'a', 'r'), HB_TAG('H', 'V', 'A', 'R'), HB_TAG('V', 'V', 'A', 'R'),
-        HB_TAG('M', 'V', 'A', 'R'), HB_TAG('S', 'T', 'A', 'T'), HB_TAG('v', 'h', 'e', 'a'),
-        HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'), HB_TAG('g', 'a', 's', 'p'),
-        HB_TAG('D', 'S', 'I', 'G'), HB_TAG('m', 'e', 't', 'a'), HB_TAG('C', 'O', 'L', 'R'),
-        HB_TAG('C', 'P', 'A', 'L'), HB_TAG('S', 'V', 'G', ' '), HB_TAG('s', 'b', 'i', 'x'),
-        HB_TAG('C', 'B', 'D', 'T'), HB_TAG('C', 'B', 'L', 'C'), HB_TAG('E', 'B', 'D', 'T'),
-        HB_TAG('E', 'B', 'L', 'C'), HB_TAG('E', 'B', 'S', 'C'), HB_TAG('L', 'T', 'S', 'H'),
-        HB_TAG('P', 'C', 'L', 'T'), HB_TAG('h', 'd', 'm', 'x'), HB_TAG('V', 'D', 'M', 'X'),
-    };
-    hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in)
-        return NULL;
-    hb_set_t *glyphs = hb_subset_input_glyph_set(in);
-    for (unsigned i = 0; i < ng; i++)
-        hb_set_add(glyphs, gids[i]);
-    hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
-        hb_set_add(tables, drop[i]);
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING);
-    hb_face_t *sub = hb_subset_or_fail(f->face, in);
-    hb_subset_input_destroy(in);
-    if (!sub)
-        return NULL;
-    hb_blob_t *blob = hb_face_reference_blob(sub);
-    hb_face_destroy(sub);
-    if (!hb_blob_get_length(blob)) {
-        hb_blob_destroy(blob);
-        return NULL;
-    }
-    return blob;
-}
-
 /* "-12.25" from a 16.16 fixed-point angle, without printf's locale. */
 static void angle_str(char out[24], int32_t fixed)
 {
@@ -320,24 +311,17 @@ static void angle_str(char out[24], int32_t fixed)
 
 static bool write_font(pfont *f, kk_pdf_out *w, long *obj)
 {
-    unsigned *gids = malloc((size_t)f->nglyphs * sizeof *gids);
-    if (!gids)
+    /* The subset's glyph ids are the CIDs: CIDToGIDMap /Identity. */
+    unsigned char *prog;
+    size_t prog_len;
+    if (!kk_ttf_subset(f->face, f->gid, f->ncid, &prog, &prog_len))
         return false;
-    unsigned ng = 0;
-    for (unsigned g = 0; g < f->nglyphs; g++)
-        if (g == 0 || (f->flags[g] & SEEN))
-            gids[ng++] = g;
-    hb_blob_t *prog = subset(f, gids, ng);
-    if (!prog) {
-        free(gids);
-        return false;
-    }
 
     char *name = ps_name(f->face);
     /* Same name and glyphs, same tag: two runs must give the same bytes. */
     uint64_t h = fnv(1469598103934665603u, name, strlen(name) + 1);
-    for (unsigned i = 0; i < ng; i++) {
-        unsigned char be[2] = {(unsigned char)(gids[i] >> 8), (unsigned char)gids[i]};
+    for (unsigned c = 0; c < f->ncid; c++) {
+        unsigned char be[2] = {(unsigned char)(f->gid[c] >> 8), (unsigned char)f->gid[c]};
         h = fnv(h, be, 2);
     }
     char tag[7];
@@ -357,14 +341,11 @@ static bool write_font(pfont *f, kk_pdf_out *w, long *obj)
     kk_pdf_out_begin(w, cid);
     kk_pdf_out_printf(w, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s+%s"
                          " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
-                         " /FontDescriptor %ld 0 R /CIDToGIDMap /Identity /W [", tag, name, desc);
-    for (unsigned i = 0; i < ng; i++) {
-        bool run = i > 0 && gids[i] == gids[i - 1] + 1;
-        if (!run)
-            kk_pdf_out_printf(w, "%s%u [", i ? "] " : " ", gids[i]);
-        kk_pdf_out_printf(w, "%s%ld", run ? " " : "", per_mille((long)advance_units(f, gids[i]), f->upem));
-    }
-    kk_pdf_out_printf(w, "] ] >>");
+                         " /FontDescriptor %ld 0 R /CIDToGIDMap /Identity /W [ 0 [", tag, name, desc);
+    /* CIDs run 0..ncid-1 without gaps: one array */
+    for (unsigned c = 0; c < f->ncid; c++)
+        kk_pdf_out_printf(w, " %ld", per_mille((long)advance_units(f, f->gid[c]), f->upem));
+    kk_pdf_out_printf(w, " ] ] >>");
     kk_pdf_out_end(w);
 
     hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
@@ -391,15 +372,12 @@ static bool write_font(pfont *f, kk_pdf_out *w, long *obj)
     hb_blob_destroy(post);
     hb_blob_destroy(os2);
 
-    unsigned len;
-    const char *data = hb_blob_get_data(prog, &len);
     char dict[32];
-    snprintf(dict, sizeof dict, "/Length1 %u", len);
-    kk_pdf_out_stream(w, file, dict, data, len);
-    hb_blob_destroy(prog);
+    snprintf(dict, sizeof dict, "/Length1 %zu", prog_len);
+    kk_pdf_out_stream(w, file, dict, prog, prog_len);
+    free(prog);
 
-    bool ok = write_tounicode(w, tu, f, gids, ng);
-    free(gids);
+    bool ok = write_tounicode(w, tu, f);
     g_free(name);
     *obj = type0;
     return ok;

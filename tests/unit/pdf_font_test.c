@@ -1,18 +1,23 @@
 /*
  * pdf_font_test — the font embedding of the PDF writer (layout/pdf_font.h):
- * one index per face whatever the size, advances from hmtx, ToUnicode
- * entries (first text wins, ligatures, surrogate pairs, 100-entry blocks),
+ * one index per face whatever the size, compact CIDs in first-use order,
+ * advances from hmtx, ToUnicode entries by CID (first text wins, later
+ * other text flagged, ligatures, surrogate pairs, 100-entry blocks),
  * and a minimal one-page PDF around the fonts, written twice to check the
  * bytes repeat.  pdf_font_test.sh checks the PDF with qpdf and poppler.
  *
- * Usage: pdf_font_test OUTDIR   (writes OUTDIR/fonts.pdf)
- * With -n N instead, only writes N glyphs of Noto Sans (for callgrind).
+ * Usage: pdf_font_test OUTDIR   (writes OUTDIR/fonts.pdf, and the same
+ * glyphs at the same places drawn by Cairo with the whole fonts as
+ * OUTDIR/cairo.pdf, for pdf_font_test.sh to compare renderings)
+ * With -n N [FAMILY] instead, only writes N glyphs of FAMILY (default Noto
+ * Sans), for callgrind.
  */
 #include "layout/pdf_font.h"
 #include "util/text.h"
 
 #include <hb.h>
 #include <math.h>
+#include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,21 +53,41 @@ static unsigned gid_of(PangoFont *f, gunichar c)
     return g;
 }
 
-/* The glyphs drawn with each font, for checking the written fonts. */
-static unsigned drawn[4][512];
+/* The glyphs drawn with each font and their CIDs, for checking the
+ * written fonts. */
+static unsigned drawn[4][512], drawn_cid[4][512];
 static int ndrawn[4];
 
-/* Records each character of utf8 as drawn with font fi and appends its
- * glyph ids as hex to content. */
-static void draw(kk_pdf_fonts *fs, int fi, PangoFont *f, const char *utf8, kk_buf *content)
+/* Every glyph drawn, where the PDF draws it (PDF user space), for the
+ * same page drawn by Cairo with the whole fonts. */
+typedef struct {
+    PangoFont *font;
+    unsigned gid;
+    double x, y, size;
+} placed;
+static placed page_glyphs[1024];
+static int npage_glyphs;
+
+/* Records each character of utf8 as drawn with font fi at size pt from
+ * (*x, y) on, and appends the CIDs as hex to content. */
+static void draw(kk_pdf_fonts *fs, int fi, PangoFont *f, const char *utf8, kk_buf *content, double *x,
+                 double y, double size)
 {
     kk_buf_add(content, "<");
     for (const char *p = utf8; *p; p = g_utf8_next_char(p)) {
         unsigned g = gid_of(f, g_utf8_get_char(p));
-        kk_pdf_fonts_use(fs, fi, g, p, (int)(g_utf8_next_char(p) - p));
-        kk_buf_addf(content, "%04X", g);
-        if (*p != ' ' && ndrawn[fi] < 512)
+        bool other = true;
+        unsigned cid = kk_pdf_fonts_cid(fs, fi, g, p, (int)(g_utf8_next_char(p) - p), &other);
+        CHECK(!other);   /* every character is its own glyph here */
+        CHECK(cid > 0);
+        kk_buf_addf(content, "%04X", cid);
+        if (*p != ' ' && ndrawn[fi] < 512) {
+            drawn_cid[fi][ndrawn[fi]] = cid;
             drawn[fi][ndrawn[fi]++] = g;
+        }
+        if (npage_glyphs < 1024)
+            page_glyphs[npage_glyphs++] = (placed){f, g, *x, y, size};
+        *x += kk_pdf_fonts_advance(fs, fi, g) * size / 1000;
     }
     kk_buf_add(content, ">");
 }
@@ -115,8 +140,9 @@ static void check_descriptor(const unsigned char *pdf, size_t len, PangoFont *fo
 }
 
 /* Reads the written fonts back (they come in index order): each drawn
- * glyph has a /W entry equal to kk_pdf_fonts_advance, and the embedded
- * program has its outline and the same advance under the same glyph id. */
+ * glyph has a /W entry under its CID equal to kk_pdf_fonts_advance, and
+ * the embedded program has an outline and the same advance under glyph
+ * id = CID (ttf_subset_test compares the outlines themselves). */
 static void check_written(const unsigned char *pdf, size_t len, kk_pdf_fonts *fs)
 {
     static int w[65536];
@@ -166,12 +192,12 @@ static void check_written(const unsigned char *pdf, size_t len, kk_pdf_fonts *fs
         CHECK(hb_blob_get_length(glyf) > 0);
         hb_blob_destroy(glyf);
         for (int i = 0; i < ndrawn[fi]; i++) {
-            unsigned g = drawn[fi][i];
+            unsigned g = drawn[fi][i], cid = drawn_cid[fi][i];
             hb_glyph_extents_t ext = {0};
-            CHECK(hb_font_get_glyph_extents(font, g, &ext) && ext.width > 0);
+            CHECK(hb_font_get_glyph_extents(font, cid, &ext) && ext.width > 0);
             double adv = kk_pdf_fonts_advance(fs, fi, g);
-            CHECK(w[g] == (int)adv);
-            CHECK(round(hb_font_get_glyph_h_advance(font, g) * 1000.0 / hb_face_get_upem(face)) == adv);
+            CHECK(w[cid] == (int)adv);
+            CHECK(round(hb_font_get_glyph_h_advance(font, cid) * 1000.0 / hb_face_get_upem(face)) == adv);
         }
         hb_font_destroy(font);
         hb_face_destroy(face);
@@ -193,7 +219,29 @@ static char *latin1(PangoFont *f)
 }
 
 /* The whole PDF; NULL if anything failed. */
-static unsigned char *make_pdf(PangoFontMap *map, size_t *len, unsigned *dejavu_p)
+/* The page's glyphs drawn by Cairo with the whole fonts, where the PDF
+ * draws them: the reference its rendering is compared with. */
+static void draw_cairo(const char *path)
+{
+    cairo_surface_t *s = cairo_pdf_surface_create(path, 595, 842);
+    cairo_t *cr = cairo_create(s);
+    for (int i = 0; i < npage_glyphs; i++) {
+        placed *g = &page_glyphs[i];
+        cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(g->font));
+        cairo_set_font_face(cr, cairo_scaled_font_get_font_face(sf));
+        cairo_set_font_size(cr, g->size);
+        cairo_show_glyphs(cr, &(cairo_glyph_t){g->gid, g->x, 842 - g->y}, 1);
+    }
+    CHECK(cairo_status(cr) == CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    CHECK(cairo_surface_status(s) == CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+}
+
+/* The whole PDF; NULL if anything failed.  With cairo_path, also the
+ * reference page drawn by Cairo there. */
+static unsigned char *make_pdf(PangoFontMap *map, size_t *len, unsigned *dejavu_p, const char *cairo_path)
 {
     PangoContext *ctx = pango_font_map_create_context(map);
     PangoFont *noto = load(map, ctx, "Noto Sans 10", "Noto Sans");
@@ -213,37 +261,59 @@ static unsigned char *make_pdf(PangoFontMap *map, size_t *len, unsigned *dejavu_
     CHECK(kk_pdf_fonts_count(fs) == 4);
 
     kk_buf c = {0};
-    kk_buf_add(&c, "BT /F0 12 Tf 72 700 Td ");
-    draw(fs, 0, noto, TEXT, &c);
-    kk_buf_add(&c, " Tj ET\nBT /F2 12 Tf 72 670 Td ");
+    npage_glyphs = 0;
+    /* Off the pixel grid (at 72 dpi), so that rounding in either PDF
+     * cannot move a whole line by a pixel in the rendering comparison. */
+    double x = 72.3;
+    kk_buf_add(&c, "BT /F0 12 Tf 72.3 700.3 Td ");
+    draw(fs, 0, noto, TEXT, &c, &x, 700.3, 12);
+    /* CIDs in first-use order: "P" is the first glyph drawn */
+    CHECK(kk_pdf_fonts_cid(fs, 0, gid_of(noto, 'P'), "P", 1, NULL) == 1);
+    CHECK(kk_pdf_fonts_cid(fs, 0, gid_of(noto14, 0xE4), "", 0, NULL) == 2);
+    CHECK(kk_pdf_fonts_cid(fs, 0, 0, "", 0, NULL) == 0);
+    kk_buf_add(&c, " Tj ET\nBT /F2 12 Tf 72.3 670.3 Td ");
     /* Drawn from a glyph first met without text (as inside a cluster):
      * the text seen later must still reach ToUnicode. */
-    kk_pdf_fonts_use(fs, 2, gid_of(dejavu, 'y'), "", 0);
-    draw(fs, 2, dejavu, TEXT, &c);
-    kk_buf_add(&c, " Tj ET\nBT /F3 12 Tf 72 650 Td ");
-    draw(fs, 3, italic, TEXT, &c);
-    kk_buf_add(&c, " Tj ET\nBT /F1 7 Tf 72 620 Td 0 -10 TD ");
+    bool other = true;
+    unsigned y_cid = kk_pdf_fonts_cid(fs, 2, gid_of(dejavu, 'y'), "", 0, &other);
+    CHECK(y_cid == 1 && !other);
+    x = 72.3;
+    draw(fs, 2, dejavu, TEXT, &c, &x, 670.3, 12);
+    CHECK(kk_pdf_fonts_cid(fs, 2, gid_of(dejavu, 'y'), "y", 1, &other) == y_cid && !other);
+    kk_buf_add(&c, " Tj ET\nBT /F3 12 Tf 72.3 650.3 Td ");
+    x = 72.3;
+    draw(fs, 3, italic, TEXT, &c, &x, 650.3, 12);
+    kk_buf_add(&c, " Tj ET\nBT /F1 7 Tf 72.3 620.3 Td 0 -10 TD ");
     char *all = latin1(bold);
+    double line_y = 610.3;   /* after "0 -10 TD", each T* 10 lower */
     for (const char *p = all; *p;) {
         GString *line = g_string_new(NULL);
         for (int k = 0; k < 60 && *p; k++, p = g_utf8_next_char(p))
             g_string_append_len(line, p, g_utf8_next_char(p) - p);
-        draw(fs, 1, bold, line->str, &c);
+        x = 72.3;
+        draw(fs, 1, bold, line->str, &c, &x, line_y, 7);
+        line_y -= 10;
         kk_buf_add(&c, " Tj T*\n");
         g_string_free(line, TRUE);
     }
     g_free(all);
     kk_buf_add(&c, "ET\n");
+    if (cairo_path)
+        draw_cairo(cairo_path);
 
-    /* Later texts for a glyph do not replace the first. */
-    *dejavu_p = gid_of(dejavu, 'P');
-    kk_pdf_fonts_use(fs, 2, *dejavu_p, "X", 1);
+    /* Later texts for a glyph do not replace the first, and say they are
+     * other text; the same text or none does not. */
+    *dejavu_p = kk_pdf_fonts_cid(fs, 2, gid_of(dejavu, 'P'), "X", 1, &other);
+    CHECK(*dejavu_p > 0 && other);
+    CHECK(kk_pdf_fonts_cid(fs, 2, gid_of(dejavu, 'P'), "PX", 1, &other) == *dejavu_p && !other);
+    CHECK(kk_pdf_fonts_cid(fs, 2, gid_of(dejavu, 'P'), "PX", 2, &other) == *dejavu_p && other);
+    CHECK(kk_pdf_fonts_cid(fs, 2, gid_of(dejavu, 'P'), "", 0, &other) == *dejavu_p && !other);
     /* A ligature and a character beyond the BMP, on glyphs not drawn. */
-    kk_pdf_fonts_use(fs, 2, gid_of(dejavu, 'Q'), "fi", 2);
-    kk_pdf_fonts_use(fs, 2, gid_of(dejavu, 'Z'), "\xf0\x9d\x84\x9e", 4);
+    kk_pdf_fonts_cid(fs, 2, gid_of(dejavu, 'Q'), "fi", 2, NULL);
+    kk_pdf_fonts_cid(fs, 2, gid_of(dejavu, 'Z'), "\xf0\x9d\x84\x9e", 4, NULL);
     /* Pango's unknown glyphs and bad indices are ignored. */
-    kk_pdf_fonts_use(fs, 2, 0x10000041u, "A", 1);
-    kk_pdf_fonts_use(fs, 7, 3, "A", 1);
+    CHECK(kk_pdf_fonts_cid(fs, 2, 0x10000041u, "A", 1, &other) == 0 && !other);
+    CHECK(kk_pdf_fonts_cid(fs, 7, 3, "A", 1, &other) == 0 && !other);
 
     /* Advances: hmtx in 1/1000 em, rounded as /W writes them. */
     hb_font_t *u = hb_font_create(hb_font_get_face(pango_font_get_hb_font(dejavu)));
@@ -327,11 +397,14 @@ static bool has(const unsigned char *pdf, size_t len, const char *s)
     return false;
 }
 
-/* callgrind: only kk_pdf_fonts_write of n Noto Sans glyphs is of interest. */
-static int bench(PangoFontMap *map, int n)
+/* callgrind: only kk_pdf_fonts_write of n glyphs of `family` is of
+ * interest. */
+static int bench(PangoFontMap *map, int n, const char *family)
 {
     PangoContext *ctx = pango_font_map_create_context(map);
-    PangoFont *noto = load(map, ctx, "Noto Sans 10", "Noto Sans");
+    char desc[80];
+    snprintf(desc, sizeof desc, "%s 10", family);
+    PangoFont *noto = load(map, ctx, desc, family);
     kk_pdf_fonts *fs = kk_pdf_fonts_new();
     int fi = kk_pdf_fonts_index(fs, noto);
     int k = 0;
@@ -340,7 +413,7 @@ static int bench(PangoFontMap *map, int n)
         int ul = g_unichar_to_utf8(ch, u);
         hb_codepoint_t g;
         if (hb_font_get_nominal_glyph(pango_font_get_hb_font(noto), ch, &g)) {
-            kk_pdf_fonts_use(fs, fi, g, u, ul);
+            kk_pdf_fonts_cid(fs, fi, g, u, ul, NULL);
             kk_pdf_fonts_advance(fs, fi, g);
             k++;
         }
@@ -363,19 +436,21 @@ static int bench(PangoFontMap *map, int n)
 int main(int argc, char **argv)
 {
     PangoFontMap *map = pango_cairo_font_map_new();
-    if (argc == 3 && strcmp(argv[1], "-n") == 0) {
-        int r = bench(map, atoi(argv[2]));
+    if ((argc == 3 || argc == 4) && strcmp(argv[1], "-n") == 0) {
+        int r = bench(map, atoi(argv[2]), argc == 4 ? argv[3] : "Noto Sans");
         g_object_unref(map);
         return r;
     }
     if (argc != 2) {
-        fprintf(stderr, "usage: pdf_font_test OUTDIR | -n GLYPHS\n");
+        fprintf(stderr, "usage: pdf_font_test OUTDIR | -n GLYPHS [FAMILY]\n");
         return 2;
     }
     size_t len1 = 0, len2 = 0;
     unsigned p_gid = 0;
-    unsigned char *a = make_pdf(map, &len1, &p_gid);
-    unsigned char *b = make_pdf(map, &len2, &p_gid);
+    char *cairo_path = g_strdup_printf("%s/cairo.pdf", argv[1]);
+    unsigned char *a = make_pdf(map, &len1, &p_gid, cairo_path);
+    unsigned char *b = make_pdf(map, &len2, &p_gid, NULL);
+    g_free(cairo_path);
     CHECK(a && b);
     if (a && b) {
         CHECK(len1 == len2 && memcmp(a, b, len1) == 0);
