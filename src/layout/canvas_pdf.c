@@ -361,13 +361,20 @@ static const font_use *font_of(kk_pdfc *p, PangoFont *font)
     return &p->fcache[slot];
 }
 
-/* A glyph's code in a literal string: two bytes, big-endian (Identity-H);
- * bytes a reader would take for syntax are escaped.  Half the bytes of
- * hex, and deflate's work is proportional to them. */
-static char *put_code(char *o, unsigned v)
+/* A CID's code (pdf_font.h) in a literal string; bytes a reader would
+ * take for syntax are escaped. */
+static char *put_code(char *o, unsigned cid)
 {
-    unsigned char by[2] = { (unsigned char)(v >> 8), (unsigned char)v };
-    for (int i = 0; i < 2; i++) {
+    unsigned char by[2];
+    int n = 0;
+    if (cid < KK_PDF_FONT_ONE_BYTE) {
+        by[n++] = (unsigned char)cid;
+    } else {
+        unsigned code = 0xF000 + cid - KK_PDF_FONT_ONE_BYTE;
+        by[n++] = (unsigned char)(code >> 8);
+        by[n++] = (unsigned char)code;
+    }
+    for (int i = 0; i < n; i++) {
         unsigned char c = by[i];
         if (c == '(' || c == ')' || c == '\\' || c == '\r') {
             *o++ = '\\';
@@ -395,25 +402,16 @@ static char *put_int(char *o, long v)
     return o;
 }
 
-/* The text of glyph g's cluster in the run (bytes), for ToUnicode; only
- * the cluster's first glyph stands for it. */
-static int cluster_text(const char *run, int len, const PangoGlyphString *gs, int g, const char **at)
+/* The text (bytes) of the cluster that glyph g starts, for ToUnicode. */
+static int cluster_text(int len, const PangoGlyphString *gs, int g)
 {
-    int start = gs->log_clusters[g];
-    if (g > 0 && gs->log_clusters[g - 1] == start) {
-        *at = run + start;
-        return 0;
-    }
-    int end = len;
+    int start = gs->log_clusters[g], end = len;
     for (int k = g + 1; k < gs->num_glyphs; k++)
         if (gs->log_clusters[k] != start) {
             end = gs->log_clusters[k] > start ? gs->log_clusters[k] : end;
             break;
         }
-    if (start < 0 || start > len || end < start)
-        return 0;
-    *at = run + start;
-    return end - start;
+    return start < 0 || start > len || end < start ? 0 : end - start;
 }
 
 void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, double base)
@@ -458,6 +456,7 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
      * ")-2147483648(" and a code of four bytes */
     enum { PER_GLYPH = 18 };
     char *o = kk_buf_room(c, (size_t)gs->num_glyphs * PER_GLYPH), *o0 = o;
+    int told = -1;   /* the cluster whose text was given */
     for (int g = 0; o && g < gs->num_glyphs; g++) {
         const PangoGlyphInfo *gl = &gs->glyphs[g];
         double want = at + (double)gl->geometry.x_offset / PANGO_SCALE;
@@ -485,9 +484,19 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
             *o++ = '(';
             pen -= (double)adj / to_units;
         }
-        const char *t = run;
-        int tl = cluster_text(run, len, gs, g, &t);
-        o = put_code(o, kk_pdf_fonts_cid(p->fonts, f->index, gl->glyph, t, tl, NULL));
+        /* the cluster's text goes with its first glyph drawn: a soft
+         * hyphen's empty glyph comes before the hyphen of a line end */
+        int tl = 0;
+        if (gs->log_clusters[g] != told) {
+            told = gs->log_clusters[g];
+            tl = cluster_text(len, gs, g);
+        }
+        int cid = kk_pdf_fonts_cid(p->fonts, f->index, gl->glyph, tl ? run + told : NULL, tl);
+        if (cid < 0) {   /* out of codes: the document goes to Cairo */
+            p->unsupported = true;
+            break;
+        }
+        o = put_code(o, (unsigned)cid);
         pen += kk_pdf_fonts_advance(p->fonts, f->index, gl->glyph) / to_units;
     }
     if (o)

@@ -1,5 +1,6 @@
 /* pdf_font.c — the fonts of one PDF, embedded as subsets with compact
  * CIDs (see pdf_font.h). */
+#define _POSIX_C_SOURCE 200809L
 #include "layout/pdf_font.h"
 #include "layout/ttf_subset.h"
 #include "util/text.h"
@@ -23,7 +24,11 @@ typedef struct {
     uint16_t *cid;         /* per gid: its CID, 0 for none yet (or gid 0) */
     unsigned *gid;         /* per CID, ncid of them: the glyph it stands for */
     char **text;           /* per CID: first non-empty UTF-8 text, or NULL */
-    unsigned ncid;
+    unsigned ncid, cap;
+    /* "gid text" -> CID + 1: a glyph drawn for another text than its first
+     * (a hyphen for a soft hyphen at a line end) is a copy of the glyph
+     * with a CID of its own, so that ToUnicode can say each text */
+    GHashTable *other;
 } pfont;
 
 struct kk_pdf_fonts {
@@ -44,6 +49,8 @@ static void pfont_free(void *p)
     for (unsigned i = 0; i < f->ncid; i++)
         g_free(f->text[i]);
     free(f->text);
+    if (f->other)
+        g_hash_table_destroy(f->other);
     free(f);
 }
 
@@ -116,6 +123,7 @@ static int add_face(kk_pdf_fonts *fs, hb_font_t *pango_hb)
     f->cid = cid;
     f->gid = gid;
     f->text = text;
+    f->cap = n;
     gid[0] = 0;   /* .notdef is CID 0 whether drawn or not */
     f->ncid = 1;
     idx = (int)fs->fonts->len;
@@ -145,36 +153,67 @@ static pfont *get(kk_pdf_fonts *fs, int index)
     return g_ptr_array_index(fs->fonts, (unsigned)index);
 }
 
-unsigned kk_pdf_fonts_cid(kk_pdf_fonts *fs, int index, unsigned gid, const char *utf8, int len,
-                          bool *other_text)
+/* A new CID for gid (with its text, owned), -1 past the codes there are. */
+static int new_cid(pfont *f, unsigned gid, char *text)
 {
-    if (other_text)
-        *other_text = false;
+    if (f->ncid >= KK_PDF_FONT_MAX_CIDS) {
+        g_free(text);
+        return -1;
+    }
+    if (f->ncid == f->cap) {
+        unsigned cap = f->cap * 2 < KK_PDF_FONT_MAX_CIDS ? f->cap * 2 : KK_PDF_FONT_MAX_CIDS;
+        unsigned *g = realloc(f->gid, cap * sizeof *g);
+        if (g)
+            f->gid = g;
+        char **t = g ? realloc(f->text, cap * sizeof *t) : NULL;
+        if (!t) {
+            g_free(text);
+            return -1;
+        }
+        f->text = t;
+        f->cap = cap;
+    }
+    unsigned cid = f->ncid++;
+    f->gid[cid] = gid;
+    f->text[cid] = text;
+    return (int)cid;
+}
+
+int kk_pdf_fonts_cid(kk_pdf_fonts *fs, int index, unsigned gid, const char *utf8, int len)
+{
     pfont *f = get(fs, index);
     /* Pango's unknown-glyph values (flag bits set) are out of range too. */
     if (!f || gid >= f->nglyphs)
         return 0;
+    bool has_text = len > 0 && utf8 && utf8[0];
     unsigned cid = f->cid[gid];
     if (!cid && gid) {
-        cid = f->ncid++;
-        f->cid[gid] = (uint16_t)cid;
-        f->gid[cid] = gid;
+        int c = new_cid(f, gid, has_text ? g_strndup(utf8, (gsize)len) : NULL);
+        if (c > 0)
+            f->cid[gid] = (uint16_t)c;
+        return c;
     }
-    if (len <= 0 || !utf8 || !utf8[0])
-        return cid;
+    if (!has_text)
+        return (int)cid;
     /* The first glyph of a cluster carries its text and the rest none, so
      * a glyph first met inside a cluster still takes text seen later. */
     const char *t = f->text[cid];
     if (!t) {
         f->text[cid] = g_strndup(utf8, (gsize)len);
-    } else if (other_text) {
-        /* as g_strndup kept it: up to len bytes or a NUL */
-        size_t n = 0, tn = strlen(t);
-        while (n < (size_t)len && utf8[n])
-            n++;
-        *other_text = n != tn || memcmp(t, utf8, n) != 0;
+        return (int)cid;
     }
-    return cid;
+    if (!strncmp(t, utf8, (size_t)len) && t[strnlen(utf8, (size_t)len)] == '\0')
+        return (int)cid;
+    char *key = g_strdup_printf("%u %.*s", gid, len, utf8);
+    if (!f->other)
+        f->other = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    int c = GPOINTER_TO_INT(g_hash_table_lookup(f->other, key)) - 1;
+    if (c < 0 && (c = new_cid(f, gid, g_strndup(utf8, (gsize)len))) > 0) {
+        g_hash_table_insert(f->other, key, GINT_TO_POINTER(c + 1));
+        key = NULL;
+    }
+    g_free(key);
+    return c;
 }
 
 static unsigned advance_units(pfont *f, unsigned gid)
@@ -273,7 +312,7 @@ static bool write_tounicode(kk_pdf_out *w, long num, pfont *f)
     kk_buf_add(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+                   KK_PDF_FONT_CODESPACE);
     unsigned ntext = 0;
     for (unsigned c = 0; c < f->ncid; c++)
         ntext += f->text[c] != NULL;
@@ -284,7 +323,10 @@ static bool write_tounicode(kk_pdf_out *w, long num, pfont *f)
             continue;
         if (!in_block)
             kk_buf_addf(&b, "%u beginbfchar\n", left < 100 ? left : 100);
-        kk_buf_addf(&b, "<%04X> ", c);
+        if (c < KK_PDF_FONT_ONE_BYTE)
+            kk_buf_addf(&b, "<%02X> ", c);
+        else
+            kk_buf_addf(&b, "<%04X> ", 0xF000 + c - KK_PDF_FONT_ONE_BYTE);
         add_utf16_hex(&b, t);
         kk_buf_add(&b, "\n");
         left--;
@@ -309,7 +351,7 @@ static void angle_str(char out[24], int32_t fixed)
     snprintf(out, 24, "%s%ld.%02ld", hundredths < 0 ? "-" : "", a / 100, a % 100);
 }
 
-static bool write_font(pfont *f, kk_pdf_out *w, long *obj)
+static bool write_font(pfont *f, kk_pdf_out *w, long cmap, long *obj)
 {
     /* The subset's glyph ids are the CIDs: CIDToGIDMap /Identity. */
     unsigned char *prog;
@@ -334,8 +376,8 @@ static bool write_font(pfont *f, kk_pdf_out *w, long *obj)
     long tu = kk_pdf_out_reserve(w);
 
     kk_pdf_out_begin(w, type0);
-    kk_pdf_out_printf(w, "<< /Type /Font /Subtype /Type0 /BaseFont /%s+%s /Encoding /Identity-H"
-                         " /DescendantFonts [ %ld 0 R ] /ToUnicode %ld 0 R >>", tag, name, cid, tu);
+    kk_pdf_out_printf(w, "<< /Type /Font /Subtype /Type0 /BaseFont /%s+%s /Encoding %ld 0 R"
+                         " /DescendantFonts [ %ld 0 R ] /ToUnicode %ld 0 R >>", tag, name, cmap, cid, tu);
     kk_pdf_out_end(w);
 
     kk_pdf_out_begin(w, cid);
@@ -383,10 +425,29 @@ static bool write_font(pfont *f, kk_pdf_out *w, long *obj)
     return ok;
 }
 
+/* The encoding every font shares: one byte for the first CIDs, two after
+ * (pdf_font.h).  An embedded CMap, as PDF/A wants any but Identity-H. */
+static long write_cmap(kk_pdf_out *w)
+{
+    static const char prog[] =
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> def\n"
+        "/CMapName /Kokous-OneByte-H def\n/CMapType 1 def\n/WMode 0 def\n"
+        KK_PDF_FONT_CODESPACE
+        "2 begincidrange\n<00> <EF> 0\n<F000> <FFFF> 240\nendcidrange\n"
+        "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+    long num = kk_pdf_out_reserve(w);
+    kk_pdf_out_stream(w, num, "/Type /CMap /CMapName /Kokous-OneByte-H /WMode 0"
+                      " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>",
+                      prog, sizeof prog - 1);
+    return num;
+}
+
 bool kk_pdf_fonts_write(kk_pdf_fonts *fs, kk_pdf_out *w, long *objs)
 {
+    long cmap = fs->fonts->len ? write_cmap(w) : 0;
     for (unsigned i = 0; i < fs->fonts->len; i++)
-        if (!write_font(g_ptr_array_index(fs->fonts, i), w, &objs[i]))
+        if (!write_font(g_ptr_array_index(fs->fonts, i), w, cmap, &objs[i]))
             return false;
     return !kk_pdf_out_failed(w);
 }

@@ -31,8 +31,8 @@ typedef struct {
     table head, hhea, maxp, hmtx, loca, glyf, cvt, fpgm, prep, post, os2;
     unsigned nglyphs, nhm;
     bool long_loca;
-    uint16_t *new_of_old;  /* old gid -> new id + 1; 0 for not taken */
-    unsigned *old;         /* new id -> old gid */
+    uint16_t *new_of_old;  /* old gid -> its first new id + 1; 0 for not taken */
+    unsigned *old;         /* new id -> old gid (a glyph may be there twice) */
     unsigned char *state;  /* new id -> NEW, VISITING, DONE */
     unsigned count;
     size_t glyf_size;      /* glyph records each padded to 4 bytes */
@@ -108,7 +108,8 @@ static unsigned take(plan *pl, unsigned old)
 {
     unsigned id = pl->count++;
     pl->old[id] = old;
-    pl->new_of_old[old] = (uint16_t)(id + 1);
+    if (!pl->new_of_old[old])
+        pl->new_of_old[old] = (uint16_t)(id + 1);
     return id;
 }
 
@@ -186,24 +187,26 @@ static bool plan_make(plan *pl, hb_face_t *face, const unsigned *old_gids, unsig
     pl->nhm = rd16(pl->hhea.p + 34);
     pl->long_loca = rd16(pl->head.p + 50) == 1;
     if (!pl->nglyphs || !pl->nhm || pl->nhm > pl->nglyphs ||
-        pl->loca.len / (pl->long_loca ? 4 : 2) < pl->nglyphs + 1u || !n || n > pl->nglyphs ||
-        old_gids[0] != 0)
+        pl->loca.len / (pl->long_loca ? 4 : 2) < pl->nglyphs + 1u || !n || old_gids[0] != 0)
         return false;
+    /* the given ids (repeats allowed) and at most every glyph once more as
+     * a component; glyph ids are 16 bits */
+    size_t most = (size_t)n + pl->nglyphs;
     pl->new_of_old = calloc(pl->nglyphs, sizeof *pl->new_of_old);
-    pl->old = malloc(pl->nglyphs * sizeof *pl->old);
-    pl->state = calloc(pl->nglyphs, 1);
+    pl->old = malloc(most * sizeof *pl->old);
+    pl->state = calloc(most, 1);
     if (!pl->new_of_old || !pl->old || !pl->state)
         return false;
     for (unsigned i = 0; i < n; i++) {
-        if (old_gids[i] >= pl->nglyphs || pl->new_of_old[old_gids[i]])
+        if (old_gids[i] >= pl->nglyphs)
             return false;
         take(pl, old_gids[i]);
     }
     for (unsigned i = 0; i < n; i++)
         if (pl->state[i] == NEW && !visit(pl, i, 0))
             return false;
-    /* loca is long: offsets must fit in 32 bits */
-    return pl->glyf_size <= UINT32_MAX;
+    /* loca is long: offsets must fit in 32 bits; numGlyphs is 16 */
+    return pl->glyf_size <= UINT32_MAX && pl->count <= 0xFFFF;
 }
 
 /* Advance and left side bearing of glyph `old`; past numberOfHMetrics the

@@ -21,8 +21,9 @@
  *
  * Errors: false for a font without TrueType outlines, anything malformed
  * (every read is checked against its table; composites nested deeper than
- * 16 or in a cycle), old_gids not distinct, not starting with 0 or beyond
- * the font, or out of memory.
+ * 16 or in a cycle), old_gids not starting with 0 or beyond the font, more
+ * than 65,535 glyphs in all, or out of memory.  A glyph given twice is
+ * there twice (the PDF gives each copy its own text).
  */
 #ifndef KK_TTF_SUBSET_H
 #define KK_TTF_SUBSET_H

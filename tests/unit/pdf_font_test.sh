@@ -45,7 +45,7 @@ if [ -f "$pdf" ]; then
     echo "$out" | grep -q '^No syntax or stream encoding errors found' || fail "qpdf --check: $out"
     # pdffonts: name type... encoding emb sub uni object ID; count from the end.
     fonts=$(pdffonts "$pdf" 2>&1)
-    n=$(echo "$fonts" | awk 'NR > 2 && /CID TrueType/ && $(NF-5) == "Identity-H" && $(NF-4) == "yes" && $(NF-3) == "yes" && $(NF-2) == "yes"' | wc -l)
+    n=$(echo "$fonts" | awk 'NR > 2 && /CID TrueType/ && $(NF-5) == "Custom" && $(NF-4) == "yes" && $(NF-3) == "yes" && $(NF-2) == "yes"' | wc -l)
     [ "$n" = 4 ] || fail "pdffonts: want 4 embedded subset CID TrueType fonts with ToUnicode: $fonts"
     for name in NotoSans-Regular NotoSans-Bold DejaVuSans NotoSans-Italic; do
         echo "$fonts" | grep -q "^[A-Z]\{6\}+$name " || fail "pdffonts: no subset $name: $fonts"
