@@ -19,6 +19,7 @@ enum {
     MORE_COMPONENTS = 0x0020,
     HAVE_XY_SCALE = 0x0040,
     HAVE_2X2 = 0x0080,
+    HAVE_INSTRUCTIONS = 0x0100,
 };
 
 typedef struct {
@@ -28,7 +29,7 @@ typedef struct {
 } table;
 
 typedef struct {
-    table head, hhea, maxp, hmtx, loca, glyf, cvt, fpgm, prep, post, os2;
+    table head, hhea, maxp, hmtx, loca, glyf, post, os2;
     unsigned nglyphs, nhm;
     bool long_loca;
     uint16_t *new_of_old;  /* old gid -> its first new id + 1; 0 for not taken */
@@ -78,7 +79,7 @@ static void get(hb_face_t *face, hb_tag_t tag, table *t)
 static void plan_free(plan *pl)
 {
     table *ts[] = {&pl->head, &pl->hhea, &pl->maxp, &pl->hmtx, &pl->loca, &pl->glyf,
-                   &pl->cvt, &pl->fpgm, &pl->prep, &pl->post, &pl->os2};
+                   &pl->post, &pl->os2};
     for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++)
         hb_blob_destroy(ts[i]->blob);
     free(pl->new_of_old);
@@ -126,6 +127,34 @@ static unsigned component_size(unsigned flags)
     return n;
 }
 
+/* The length of a glyph record without its hinting instructions, 0 for a
+ * malformed one.  Hinting is left out of the subset: PDF viewers render
+ * outlines unhinted (poppler, pdf.js, Acrobat), and the instructions were
+ * a third of the bytes to compress (DejaVu Sans). */
+static uint32_t unhinted_len(const unsigned char *g, uint32_t len)
+{
+    if (len == 0)
+        return 0;
+    if (len < 10)
+        return 0;
+    if (!(rd16(g) & 0x8000)) {
+        uint32_t at = 10 + 2 * (uint32_t)rd16(g);   /* instructionLength */
+        if (at + 2 > len || at + 2 + rd16(g + at) > len)
+            return 0;
+        return len - rd16(g + at);
+    }
+    for (uint32_t at = 10;;) {
+        if (len - at < 4)
+            return 0;
+        unsigned flags = rd16(g + at);
+        if (len - at < component_size(flags))
+            return 0;
+        at += component_size(flags);
+        if (!(flags & MORE_COMPONENTS))
+            return flags & HAVE_INSTRUCTIONS ? at : len;
+    }
+}
+
 /* Takes the glyphs that glyph `id` is made of, depth first; records its
  * padded size. */
 static bool visit(plan *pl, unsigned id, int depth)
@@ -134,14 +163,15 @@ static bool visit(plan *pl, unsigned id, int depth)
     uint32_t off, len;
     if (!glyph_at(pl, pl->old[id], &off, &len))
         return false;
-    pl->glyf_size += pad4(len);
     if (len == 0) {
         pl->state[id] = DONE;
         return true;
     }
     const unsigned char *g = pl->glyf.p + off;
-    if (len < 10)
+    uint32_t kept = unhinted_len(g, len);
+    if (!kept)
         return false;
+    pl->glyf_size += pad4(kept);
     if (!(rd16(g) & 0x8000)) {  /* numberOfContours >= 0: a simple glyph */
         pl->state[id] = DONE;
         return true;
@@ -174,9 +204,6 @@ static bool plan_make(plan *pl, hb_face_t *face, const unsigned *old_gids, unsig
     get(face, HB_TAG('h', 'm', 't', 'x'), &pl->hmtx);
     get(face, HB_TAG('l', 'o', 'c', 'a'), &pl->loca);
     get(face, HB_TAG('g', 'l', 'y', 'f'), &pl->glyf);
-    get(face, HB_TAG('c', 'v', 't', ' '), &pl->cvt);
-    get(face, HB_TAG('f', 'p', 'g', 'm'), &pl->fpgm);
-    get(face, HB_TAG('p', 'r', 'e', 'p'), &pl->prep);
     get(face, HB_TAG('p', 'o', 's', 't'), &pl->post);
     get(face, HB_TAG('O', 'S', '/', '2'), &pl->os2);
     if (pl->head.len < 54 || rd32(pl->head.p + 12) != 0x5F0F3CF5u || rd16(pl->head.p + 50) > 1)
@@ -222,8 +249,8 @@ static bool metrics(const plan *pl, unsigned old, unsigned char out[4])
     return true;
 }
 
-/* glyf and loca together: each record copied, component ids renumbered
- * (visit has checked the records). */
+/* glyf and loca together: each record copied without its instructions,
+ * component ids renumbered (visit has checked the records). */
 static void write_glyphs(const plan *pl, unsigned char *glyf, unsigned char *loca)
 {
     uint32_t at = 0;
@@ -231,18 +258,28 @@ static void write_glyphs(const plan *pl, unsigned char *glyf, unsigned char *loc
         uint32_t off, len;
         glyph_at(pl, pl->old[id], &off, &len);
         wr32(loca + 4 * (size_t)id, at);
+        const unsigned char *src = pl->glyf.p + off;
         unsigned char *g = glyf + at;
-        memcpy(g, pl->glyf.p + off, len);
-        if (len && (rd16(g) & 0x8000))
+        uint32_t kept = len ? unhinted_len(src, len) : 0;
+        if (kept && !(rd16(src) & 0x8000)) {
+            uint32_t il_at = 10 + 2 * (uint32_t)rd16(src), il = rd16(src + il_at);
+            memcpy(g, src, il_at);
+            wr16(g + il_at, 0);
+            memcpy(g + il_at + 2, src + il_at + 2 + il, len - il_at - 2 - il);
+        } else if (kept) {
+            memcpy(g, src, kept);
             for (uint32_t c = 10;; ) {
                 unsigned flags = rd16(g + c);
                 wr16(g + c + 2, pl->new_of_old[rd16(g + c + 2)] - 1u);
-                c += component_size(flags);
-                if (!(flags & MORE_COMPONENTS))
+                if (!(flags & MORE_COMPONENTS)) {
+                    wr16(g + c, flags & ~(unsigned)HAVE_INSTRUCTIONS);
                     break;
+                }
+                c += component_size(flags);
             }
-        memset(g + len, 0, pad4(len) - len);
-        at += (uint32_t)pad4(len);
+        }
+        memset(g + kept, 0, pad4(kept) - kept);
+        at += (uint32_t)pad4(kept);
     }
     wr32(loca + 4 * (size_t)pl->count, at);
 }
@@ -271,8 +308,6 @@ bool kk_ttf_subset(hb_face_t *face, const unsigned *old_gids, unsigned n, unsign
         size_t len;
     } t[] = {
         {HB_TAG('O', 'S', '/', '2'), &pl.os2, pl.os2.len},
-        {HB_TAG('c', 'v', 't', ' '), &pl.cvt, pl.cvt.len},
-        {HB_TAG('f', 'p', 'g', 'm'), &pl.fpgm, pl.fpgm.len},
         {HB_TAG('g', 'l', 'y', 'f'), NULL, pl.glyf_size},
         {HB_TAG('h', 'e', 'a', 'd'), &pl.head, pl.head.len},
         {HB_TAG('h', 'h', 'e', 'a'), &pl.hhea, pl.hhea.len},
@@ -280,7 +315,6 @@ bool kk_ttf_subset(hb_face_t *face, const unsigned *old_gids, unsigned n, unsign
         {HB_TAG('l', 'o', 'c', 'a'), NULL, 4 * ((size_t)pl.count + 1)},
         {HB_TAG('m', 'a', 'x', 'p'), &pl.maxp, pl.maxp.len},
         {HB_TAG('p', 'o', 's', 't'), &pl.post, pl.post.len ? 32 : 0},
-        {HB_TAG('p', 'r', 'e', 'p'), &pl.prep, pl.prep.len},
     };
     enum { NT = sizeof t / sizeof t[0] };
     unsigned ntables = 0;

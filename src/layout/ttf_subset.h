@@ -10,14 +10,15 @@
  * to the glyphs kept and renumbers them compactly.
  *
  * Promise: the output has head, hhea, maxp, hmtx, loca (long), glyf and,
- * when the source has them, cvt, fpgm, prep (hinting stays intact: glyph
- * instructions call fpgm functions), OS/2 and post (cut to a version 3.0
- * header, no glyph names); no cmap or name, which a CIDFontType2 does not
- * use.  Glyph old_gids[i] becomes glyph i; the glyphs that composites use
- * (at any depth) follow in the order first met, depth first, and the
- * component ids inside composite records are rewritten to the new ids.
- * Glyph records are copied byte for byte otherwise.  Same input, same
- * bytes.
+ * when the source has them, OS/2 and post (cut to a version 3.0 header, no
+ * glyph names); no cmap or name, which a CIDFontType2 does not use, and no
+ * hinting: cvt, fpgm and prep are left out and every glyph record loses its
+ * instructions (PDF viewers render outlines unhinted; the instructions were
+ * a third of the bytes to compress).  Glyph old_gids[i] becomes glyph i;
+ * the glyphs that composites use (at any depth) follow in the order first
+ * met, depth first, and the component ids inside composite records are
+ * rewritten to the new ids.  Glyph records are copied byte for byte
+ * otherwise.  Same input, same bytes.
  *
  * Errors: false for a font without TrueType outlines, anything malformed
  * (every read is checked against its table; composites nested deeper than

@@ -48,15 +48,16 @@ if diff -r "$OUT" "$TMP/build2" > "$TMP/diff.txt"; then pass "build: two builds 
 KOKOUS_NO_KEPT_LAYOUTS=1 kk build --quiet input tests/build -o "$TMP/build3" --excerpt 3 > /dev/null 2>&1
 if diff -r -x .kokous-stamp "$OUT" "$TMP/build3" > "$TMP/diff.txt"; then pass "build: kept layouts change nothing"
 else fail "build: kept layouts change the output" "$(head "$TMP/diff.txt")"; fi
-# The PDF canvas draws what Cairo draws: the same text in the same order on
-# the same pages (KOKOUS_CAIRO_PDF=1 draws every document with Cairo, the
+# The PDF canvas draws what Cairo draws: the same text in the same order
+# (pdftotext -raw: content order, not pdftotext's guess at columns) on the
+# same pages (KOKOUS_CAIRO_PDF=1 draws every document with Cairo, the
 # fallback for fonts the canvas cannot embed).
 KOKOUS_CAIRO_PDF=1 kk build --quiet --no-public input -o "$TMP/build-cairo" > /dev/null 2>&1
 same=0; differ=""
 for pdf in "$TMP"/build-cairo/*.pdf; do
     b=$(basename "$pdf")
     if [ "$(pdfinfo "$pdf" | grep Pages)" = "$(pdfinfo "$OUT/$b" | grep Pages)" ] \
-        && cmp -s <(pdftotext "$pdf" -) <(pdftotext "$OUT/$b" -); then
+        && cmp -s <(pdftotext -raw "$pdf" -) <(pdftotext -raw "$OUT/$b" -); then
         same=$((same + 1)); else differ="$differ $b"; fi
 done
 if [ -z "$differ" ] && [ "$same" -gt 10 ]; then pass "build: the PDF canvas and Cairo give the same text and pages ($same documents)"

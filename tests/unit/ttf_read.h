@@ -181,35 +181,68 @@ static inline unsigned closure(const src *s, unsigned g, unsigned char *seen, bo
     return n;
 }
 
-/* Subset glyph id of font f matches source glyph old: same bytes but the
- * component ids, which lead to matching glyphs; padding zero. */
+/* Source glyph record g as the subset must have it: without hinting
+ * instructions (a simple glyph's instructionLength 0, a composite's
+ * WE_HAVE_INSTRUCTIONS cleared and its instructions cut).  *n gets the
+ * length; buf holds at least g.len bytes. */
+static inline void unhinted(bytes g, unsigned char *buf, size_t *n)
+{
+    *n = 0;
+    if (g.len < 10)
+        return;
+    if (!is_composite(g)) {
+        size_t il_at = 10 + 2 * (size_t)u16(g.p), il = u16(g.p + il_at);
+        memcpy(buf, g.p, il_at);
+        buf[il_at] = buf[il_at + 1] = 0;
+        memcpy(buf + il_at + 2, g.p + il_at + 2 + il, g.len - il_at - 2 - il);
+        *n = g.len - il;
+        return;
+    }
+    memcpy(buf, g.p, g.len);
+    *n = g.len;
+    for (size_t c = 10;; c += comp_size(u16(g.p + c))) {
+        unsigned fl = u16(g.p + c);
+        if (!(fl & 0x20)) {
+            buf[c] &= 0xFE;   /* WE_HAVE_INSTRUCTIONS, 0x0100 */
+            if (fl & 0x100)
+                *n = c + comp_size(fl);
+            return;
+        }
+    }
+}
+
+/* Subset glyph id of font f matches source glyph old: the same bytes
+ * without instructions (unhinted), but the component ids, which lead to
+ * matching glyphs; padding zero. */
 static inline bool same_glyph(const unsigned char *f, unsigned id, const src *s, unsigned old, int depth)
 {
     bytes loca = tab(f, "loca"), glyf = tab(f, "glyf");
     uint32_t a = u32(loca.p + 4 * id), b = u32(loca.p + 4 * id + 4);
-    bytes want = src_glyph(s, old);
-    if (b - a != ((want.len + 3) & ~(size_t)3) || depth > 16)
-        return false;
+    bytes src_rec = src_glyph(s, old);
+    unsigned char *w = malloc(src_rec.len + 1);
+    size_t wl;
+    unhinted(src_rec, w, &wl);
+    bool ok = w && b - a == ((wl + 3) & ~(size_t)3) && depth <= 16;
     const unsigned char *got = glyf.p + a;
-    for (size_t i = want.len; i < b - a; i++)
-        if (got[i])
-            return false;
-    if (!is_composite(want))
-        return memcmp(got, want.p, want.len) == 0;
-    size_t c = 10;
-    if (memcmp(got, want.p, 10) != 0)
-        return false;
-    for (;;) {
-        unsigned fl = u16(want.p + c), sz = comp_size(fl);
-        if (u16(got + c) != fl || memcmp(got + c + 4, want.p + c + 4, sz - 4) != 0)
-            return false;
-        if (!same_glyph(f, u16(got + c + 2), s, u16(want.p + c + 2), depth + 1))
-            return false;
-        c += sz;
-        if (!(fl & 0x20))
-            break;
+    for (size_t i = wl; ok && i < b - a; i++)
+        ok = !got[i];
+    if (ok && !is_composite(src_rec)) {
+        ok = memcmp(got, w, wl) == 0;
+    } else if (ok) {
+        size_t c = 10;
+        ok = memcmp(got, w, 10) == 0;
+        for (; ok;) {
+            unsigned fl = u16(w + c), sz = comp_size(fl);
+            ok = u16(got + c) == fl && memcmp(got + c + 4, w + c + 4, sz - 4) == 0 &&
+                 same_glyph(f, u16(got + c + 2), s, u16(w + c + 2), depth + 1);
+            c += sz;
+            if (!(fl & 0x20))
+                break;
+        }
+        ok = ok && memcmp(got + c, w + c, wl - c) == 0;
     }
-    return memcmp(got + c, want.p + c, want.len - c) == 0;   /* instructions */
+    free(w);
+    return ok;
 }
 
 #endif
