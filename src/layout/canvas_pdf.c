@@ -14,99 +14,17 @@
  * for the finishing stage to make an artifact, as with Cairo.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "layout/canvas_pdf.h"
-#include "layout/pdf_font.h"
-#include "layout/pdf_out.h"
-#include "util/text.h"
+#include "layout/canvas_pdf_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { KID_ELEM, KID_MCID, KID_ANNOT } kid_kind;
-
-typedef struct {
-    kid_kind kind;
-    int page;          /* KID_MCID, KID_ANNOT */
-    long n;            /* element index, MCID or annotation object */
-} kid;
-
-typedef struct {
-    char *tag;         /* owned */
-    int parent;        /* element index, -1 for the root's children */
-    long obj;
-    GArray *kids;      /* of kid */
-    bool leaf;
-    char *uri;         /* owned; a Link's */
-    /* a Link's annotation on its page: the box of what it holds */
-    double x0, y0, x1, y1;
-    long annot;
-    int annot_key;     /* its parent-tree key */
-} elem;
-
-typedef struct {
-    long obj, contents;
-    GArray *annots;    /* of long */
-    GArray *mcids;     /* of int: element index of each MCID */
-    int struct_parents;/* -1 when the page has no marked content */
-} page;
-
-typedef struct {
-    PangoFont *font;   /* borrowed key */
-    int index;
-    double size;
-} font_use;
-
-typedef struct {
-    char *name;        /* owned */
-    int page;
-    double x, y;
-} dest;
-
-typedef struct {
-    char *title, *dest;/* owned */
-    int parent, page;  /* parent: outline id, 0 = top */
-    double x, y;
-    long obj;
-} outline;
-
-typedef struct {
-    cairo_surface_t *img; /* one reference */
-    long obj;
-} image;
-
-struct kk_pdfc {
-    double w, h;
-    kk_pdf_out *out;
-    kk_pdf_fonts *fonts;
-    GArray *pages;      /* of page */
-    GArray *elems;      /* of elem */
-    GArray *stack;      /* of int: open elements */
-    GArray *dests;      /* of dest */
-    GArray *outlines;   /* of outline; id = index + 1 */
-    GArray *images;     /* of image */
-    font_use fcache[8]; /* the last fonts met, most runs hit it */
-    int nfcache, fnext;
-    kk_buf c;           /* the current page's content */
-    int mc;             /* element whose marked content is open, -1 none */
-    int next_key;       /* parent tree keys */
-    double fill[3], stroke[3], lw;
-    bool fill_set, stroke_set, lw_set;
-    /* text state: a text object stays open from run to run of a leaf */
-    bool in_text, have_tlm;
-    double tlm_x, tlm_y;     /* where the last Tm/Td put the line start */
-    int tf_font;             /* -1 = no Tf on this page yet */
-    double tf_size;
-    double rgb[3];
-    bool unsupported;
-    char *title, *author, *date;
-};
-
 /* ---- numbers ---- */
 
 /* v with at most `dec` decimals, no trailing zeros: printf is the cost
  * Cairo pays per number. */
-static void add_num(kk_buf *b, double v, int dec)
+void kk_pdfc_num(kk_buf *b, double v, int dec)
 {
     static const long scale[] = { 1, 10, 100, 1000 };
     char s[40], *e = s + sizeof s, *p = e;
@@ -135,10 +53,10 @@ static void add_num(kk_buf *b, double v, int dec)
     kk_buf_addn(b, p, (size_t)(e - p));
 }
 
-static void add_nums(kk_buf *b, const double *v, int n, int dec, const char *op)
+void kk_pdfc_nums(kk_buf *b, const double *v, int n, int dec, const char *op)
 {
     for (int i = 0; i < n; i++) {
-        add_num(b, v[i], dec);
+        kk_pdfc_num(b, v[i], dec);
         kk_buf_addn(b, " ", 1);
     }
     kk_buf_add(b, op);
@@ -155,7 +73,7 @@ kk_pdfc *kk_pdfc_new(double w, double h)
     p->h = h;
     p->out = kk_pdf_out_new();
     p->fonts = kk_pdf_fonts_new();
-    p->pages = g_array_new(FALSE, TRUE, sizeof(page));
+    p->pages = g_array_new(FALSE, TRUE, sizeof(pdf_page));
     p->elems = g_array_new(FALSE, TRUE, sizeof(elem));
     p->stack = g_array_new(FALSE, FALSE, sizeof(int));
     p->dests = g_array_new(FALSE, TRUE, sizeof(dest));
@@ -176,7 +94,7 @@ void kk_pdfc_free(kk_pdfc *p)
     kk_pdf_out_free(p->out);
     kk_pdf_fonts_free(p->fonts);
     for (guint i = 0; i < p->pages->len; i++) {
-        page *pg = &g_array_index(p->pages, page, i);
+        pdf_page *pg = &g_array_index(p->pages, pdf_page, i);
         g_array_free(pg->annots, TRUE);
         g_array_free(pg->mcids, TRUE);
     }
@@ -221,11 +139,11 @@ bool kk_pdfc_unsupported(const kk_pdfc *p)
 
 /* ---- pages and marked content ---- */
 
-static page *cur_page(kk_pdfc *p)
+pdf_page *kk_pdfc_cur_page(kk_pdfc *p)
 {
     if (p->pages->len == 0)
         kk_pdfc_page(p);
-    return &g_array_index(p->pages, page, p->pages->len - 1);
+    return &g_array_index(p->pages, pdf_page, p->pages->len - 1);
 }
 
 static void text_end(kk_pdfc *p)
@@ -247,7 +165,7 @@ static void close_mc(kk_pdfc *p)
  * content when that is a leaf, else unmarked. */
 static void mark(kk_pdfc *p)
 {
-    page *pg = cur_page(p);
+    pdf_page *pg = kk_pdfc_cur_page(p);
     int top = p->stack->len ? g_array_index(p->stack, int, p->stack->len - 1) : -1;
     if (top >= 0 && !g_array_index(p->elems, elem, top).leaf)
         top = -1;
@@ -265,26 +183,26 @@ static void mark(kk_pdfc *p)
     p->mc = top;
 }
 
-static void end_page(kk_pdfc *p)
+void kk_pdfc_end_page(kk_pdfc *p)
 {
     if (p->pages->len == 0)
         return;
     close_mc(p);
-    page *pg = &g_array_index(p->pages, page, p->pages->len - 1);
+    pdf_page *pg = &g_array_index(p->pages, pdf_page, p->pages->len - 1);
     kk_pdf_out_stream(p->out, pg->contents, "", p->c.s ? p->c.s : "", p->c.len);
     p->c.len = 0;
 }
 
 void kk_pdfc_page(kk_pdfc *p)
 {
-    end_page(p);
-    page pg = { kk_pdf_out_reserve(p->out), kk_pdf_out_reserve(p->out),
+    kk_pdfc_end_page(p);
+    pdf_page pg = { kk_pdf_out_reserve(p->out), kk_pdf_out_reserve(p->out),
                 g_array_new(FALSE, FALSE, sizeof(long)), g_array_new(FALSE, FALSE, sizeof(int)), -1 };
     g_array_append_val(p->pages, pg);
     p->fill_set = p->stroke_set = p->lw_set = false;
     p->tf_font = -1;
     kk_buf_add(&p->c, "1 0 0 -1 0 ");
-    add_num(&p->c, p->h, 3);
+    kk_pdfc_num(&p->c, p->h, 3);
     kk_buf_add(&p->c, " cm\n");
 }
 
@@ -303,7 +221,7 @@ static void use_fill(kk_pdfc *p)
         return;
     memcpy(p->fill, p->rgb, sizeof p->fill);
     p->fill_set = true;
-    add_nums(&p->c, p->rgb, 3, 3, "rg\n");
+    kk_pdfc_nums(&p->c, p->rgb, 3, 3, "rg\n");
 }
 
 static void use_stroke(kk_pdfc *p, double lw)
@@ -311,12 +229,12 @@ static void use_stroke(kk_pdfc *p, double lw)
     if (!p->stroke_set || memcmp(p->stroke, p->rgb, sizeof p->stroke)) {
         memcpy(p->stroke, p->rgb, sizeof p->stroke);
         p->stroke_set = true;
-        add_nums(&p->c, p->rgb, 3, 3, "RG\n");
+        kk_pdfc_nums(&p->c, p->rgb, 3, 3, "RG\n");
     }
     if (!p->lw_set || p->lw != lw) {
         p->lw = lw;
         p->lw_set = true;
-        add_nums(&p->c, &lw, 1, 3, "w\n");
+        kk_pdfc_nums(&p->c, &lw, 1, 3, "w\n");
     }
 }
 
@@ -325,7 +243,7 @@ void kk_pdfc_fill_rect(kk_pdfc *p, double x, double y, double w, double h)
     mark(p);
     text_end(p);
     use_fill(p);
-    add_nums(&p->c, (double[]){ x, y, w, h }, 4, 3, "re f\n");
+    kk_pdfc_nums(&p->c, (double[]){ x, y, w, h }, 4, 3, "re f\n");
 }
 
 void kk_pdfc_stroke_rect(kk_pdfc *p, double x, double y, double w, double h, double lw)
@@ -333,7 +251,7 @@ void kk_pdfc_stroke_rect(kk_pdfc *p, double x, double y, double w, double h, dou
     mark(p);
     text_end(p);
     use_stroke(p, lw);
-    add_nums(&p->c, (double[]){ x, y, w, h }, 4, 3, "re S\n");
+    kk_pdfc_nums(&p->c, (double[]){ x, y, w, h }, 4, 3, "re S\n");
 }
 
 void kk_pdfc_stroke_line(kk_pdfc *p, double x0, double y0, double x1, double y1, double lw)
@@ -341,8 +259,8 @@ void kk_pdfc_stroke_line(kk_pdfc *p, double x0, double y0, double x1, double y1,
     mark(p);
     text_end(p);
     use_stroke(p, lw);
-    add_nums(&p->c, (double[]){ x0, y0 }, 2, 3, "m ");
-    add_nums(&p->c, (double[]){ x1, y1 }, 2, 3, "l S\n");
+    kk_pdfc_nums(&p->c, (double[]){ x0, y0 }, 2, 3, "m ");
+    kk_pdfc_nums(&p->c, (double[]){ x1, y1 }, 2, 3, "l S\n");
 }
 
 /* The font's index and size, -1 when it cannot be embedded. */
@@ -437,16 +355,16 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
     }
     if (p->tf_font != f->index || p->tf_size != size) {
         kk_buf_addf(c, "/F%d ", f->index);
-        add_num(c, size, 3);
+        kk_pdfc_num(c, size, 3);
         kk_buf_add(c, " Tf\n");
         p->tf_font = f->index;
         p->tf_size = size;
     }
     if (p->have_tlm) {   /* Td: relative to the last line start, text space y up */
-        add_nums(c, (double[]){ x - p->tlm_x, p->tlm_y - base }, 2, 3, "Td [(");
+        kk_pdfc_nums(c, (double[]){ x - p->tlm_x, p->tlm_y - base }, 2, 3, "Td [(");
     } else {
         kk_buf_add(c, "1 0 0 -1 ");
-        add_nums(c, (double[]){ x, base }, 2, 3, "Tm [(");
+        kk_pdfc_nums(c, (double[]){ x, base }, 2, 3, "Tm [(");
     }
     p->have_tlm = true;
     p->tlm_x = x;
@@ -467,7 +385,7 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
         if (y_off != rise) {   /* rare: a raised glyph; leave the in-place writing */
             kk_buf_commit(c, (size_t)(o - o0));
             kk_buf_add(c, ")] TJ ");
-            add_num(c, y_off, 3);
+            kk_pdfc_num(c, y_off, 3);
             kk_buf_add(c, " Ts [(");
             rise = y_off;
             o = o0 = kk_buf_room(c, (size_t)(gs->num_glyphs - g) * PER_GLYPH);
@@ -537,7 +455,7 @@ void kk_pdfc_image(kk_pdfc *p, cairo_surface_t *img, double x, double y, double 
     mark(p);
     text_end(p);
     kk_buf_add(&p->c, "q ");
-    add_nums(&p->c, (double[]){ width, 0, 0, -height, x, y + height }, 6, 3, "cm");
+    kk_pdfc_nums(&p->c, (double[]){ width, 0, 0, -height, x, y + height }, 6, 3, "cm");
     kk_buf_addf(&p->c, " /Im%u Do Q\n", i);
 }
 
@@ -562,14 +480,14 @@ static void write_annot(kk_pdfc *p, elem *e)
 {
     if (e->x1 <= e->x0)
         return;
-    page *pg = cur_page(p);
+    pdf_page *pg = kk_pdfc_cur_page(p);
     e->annot = kk_pdf_out_reserve(p->out);
     g_array_append_val(pg->annots, e->annot);
     kid k = { KID_ANNOT, (int)p->pages->len - 1, e->annot };
     g_array_append_val(e->kids, k);
     kk_pdf_out_begin(p->out, e->annot);
     kk_buf r = { 0 };
-    add_nums(&r, (double[]){ e->x0, p->h - e->y1, e->x1, p->h - e->y0 }, 4, 2, "");
+    kk_pdfc_nums(&r, (double[]){ e->x0, p->h - e->y1, e->x1, p->h - e->y0 }, 4, 2, "");
     kk_buf u = { 0 };
     for (const char *s = e->uri; *s; s++) {   /* a literal string */
         if (*s == '(' || *s == ')' || *s == '\\')
@@ -600,351 +518,16 @@ void kk_pdfc_end(kk_pdfc *p, const char *tag)
 
 void kk_pdfc_dest(kk_pdfc *p, const char *name, double x, double y)
 {
-    cur_page(p);
+    kk_pdfc_cur_page(p);
     dest d = { strdup(name), (int)p->pages->len - 1, x, y };
     g_array_append_val(p->dests, d);
 }
 
 int kk_pdfc_outline(kk_pdfc *p, int parent, const char *title, const char *dname, double x, double y)
 {
-    cur_page(p);
+    kk_pdfc_cur_page(p);
     outline o = { strdup(title), dname ? strdup(dname) : NULL, parent, (int)p->pages->len - 1, x, y, 0 };
     g_array_append_val(p->outlines, o);
     return (int)p->outlines->len;
 }
 
-/* ---- the file ---- */
-
-static long page_obj(kk_pdfc *p, int i)
-{
-    return g_array_index(p->pages, page, i).obj;
-}
-
-static void write_image(kk_pdfc *p, image *im)
-{
-    cairo_surface_t *s = im->img;
-    cairo_surface_flush(s);
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-    int stride = cairo_image_surface_get_stride(s);
-    const unsigned char *d = cairo_image_surface_get_data(s);
-    bool alpha = cairo_image_surface_get_format(s) == CAIRO_FORMAT_ARGB32;
-    size_t n = (size_t)w * (size_t)h;
-    unsigned char *rgb = malloc(n * 3), *a = alpha ? malloc(n) : NULL;
-    if (!rgb || (alpha && !a) || !d) {
-        free(rgb);
-        free(a);
-        kk_pdf_out_begin(p->out, im->obj);   /* keep the file whole */
-        kk_pdf_out_printf(p->out, "null");
-        kk_pdf_out_end(p->out);
-        return;
-    }
-    bool translucent = false;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            uint32_t px;
-            memcpy(&px, d + (size_t)y * (size_t)stride + (size_t)x * 4, 4);
-            unsigned al = alpha ? px >> 24 : 255;
-            unsigned ch[3] = { px >> 16 & 255, px >> 8 & 255, px & 255 };
-            size_t o = (size_t)y * (size_t)w + (size_t)x;
-            for (int k = 0; k < 3; k++)   /* Cairo's pixels are premultiplied */
-                rgb[o * 3 + (size_t)k] = (unsigned char)(al ? (ch[k] * 255 + al / 2) / al : 0);
-            if (a)
-                a[o] = (unsigned char)al;
-            translucent |= al != 255;
-        }
-    char dict[160];
-    long smask = 0;
-    if (translucent) {
-        smask = kk_pdf_out_reserve(p->out);
-        snprintf(dict, sizeof dict, "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8", w, h);
-        kk_pdf_out_stream(p->out, smask, dict, a, n);
-    }
-    int k = snprintf(dict, sizeof dict, "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8", w, h);
-    if (smask)
-        snprintf(dict + k, sizeof dict - (size_t)k, " /SMask %ld 0 R", smask);
-    kk_pdf_out_stream(p->out, im->obj, dict, rgb, n * 3);
-    free(rgb);
-    free(a);
-}
-
-static void add_text_string(kk_buf *b, const char *utf8)
-{
-    kk_buf_add_pdf_text(b, utf8);
-}
-
-static int cmp_dest(const void *a, const void *b)
-{
-    return strcmp(((const dest *)a)->name, ((const dest *)b)->name);
-}
-
-/* Named destinations (a name tree's one leaf, sorted); 0 when none. */
-static long write_dests(kk_pdfc *p)
-{
-    if (!p->dests->len)
-        return 0;
-    g_array_sort(p->dests, cmp_dest);
-    long names = kk_pdf_out_reserve(p->out), tree = kk_pdf_out_reserve(p->out);
-    kk_buf b = { 0 };
-    kk_buf_add(&b, "<< /Names [");
-    for (guint i = 0; i < p->dests->len; i++) {
-        const dest *d = &g_array_index(p->dests, dest, i);
-        if (i && !strcmp(d->name, g_array_index(p->dests, dest, i - 1).name))
-            continue;   /* a name tree has each key once */
-        kk_buf_add(&b, " ");
-        add_text_string(&b, d->name);
-        kk_buf_addf(&b, " [%ld 0 R /XYZ ", page_obj(p, d->page));
-        add_nums(&b, (double[]){ d->x, p->h - d->y }, 2, 2, "0]");
-    }
-    kk_buf_add(&b, " ] >>");
-    kk_pdf_out_begin(p->out, tree);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
-    kk_pdf_out_begin(p->out, names);
-    kk_pdf_out_printf(p->out, "<< /Dests %ld 0 R >>", tree);
-    kk_pdf_out_end(p->out);
-    kk_buf_free(&b);
-    return names;
-}
-
-/* The outline: items in order, each knowing its parent. */
-static long write_outlines(kk_pdfc *p)
-{
-    guint n = p->outlines->len;
-    if (!n)
-        return 0;
-    long root = kk_pdf_out_reserve(p->out);
-    for (guint i = 0; i < n; i++)
-        g_array_index(p->outlines, outline, i).obj = kk_pdf_out_reserve(p->out);
-    int top = 0;
-    for (guint i = 0; i < n; i++) {
-        outline *o = &g_array_index(p->outlines, outline, i);
-        long first = 0, last = 0, prev = 0, next = 0;
-        int kids = 0;
-        for (guint j = 0; j < n; j++) {
-            outline *q = &g_array_index(p->outlines, outline, j);
-            if (q->parent == (int)i + 1) {
-                if (!first)
-                    first = q->obj;
-                last = q->obj;
-                kids++;
-            }
-            if (q->parent == o->parent && j < i)
-                prev = q->obj;
-            if (q->parent == o->parent && j > i && !next)
-                next = q->obj;
-        }
-        if (!o->parent)
-            top++;
-        kk_buf b = { 0 };
-        kk_buf_add(&b, "<< /Title ");
-        add_text_string(&b, o->title);
-        kk_buf_addf(&b, " /Parent %ld 0 R", o->parent ? g_array_index(p->outlines, outline, o->parent - 1).obj : root);
-        if (prev)
-            kk_buf_addf(&b, " /Prev %ld 0 R", prev);
-        if (next)
-            kk_buf_addf(&b, " /Next %ld 0 R", next);
-        if (kids)
-            kk_buf_addf(&b, " /First %ld 0 R /Last %ld 0 R /Count -%d", first, last, kids);
-        if (o->dest) {
-            kk_buf_add(&b, " /Dest ");
-            add_text_string(&b, o->dest);
-        } else {
-            kk_buf_addf(&b, " /Dest [%ld 0 R /XYZ ", page_obj(p, o->page));
-            add_nums(&b, (double[]){ o->x, p->h - o->y }, 2, 2, "0]");
-        }
-        kk_buf_add(&b, " >>");
-        kk_pdf_out_begin(p->out, o->obj);
-        kk_pdf_out_bytes(p->out, b.s, b.len);
-        kk_pdf_out_end(p->out);
-        kk_buf_free(&b);
-    }
-    long first = 0, last = 0;
-    for (guint i = 0; i < n; i++)
-        if (!g_array_index(p->outlines, outline, i).parent) {
-            if (!first)
-                first = g_array_index(p->outlines, outline, i).obj;
-            last = g_array_index(p->outlines, outline, i).obj;
-        }
-    kk_pdf_out_begin(p->out, root);
-    kk_pdf_out_printf(p->out, "<< /Type /Outlines /First %ld 0 R /Last %ld 0 R /Count %d >>", first, last, top);
-    kk_pdf_out_end(p->out);
-    return root;
-}
-
-/* Each element; the parent tree (each page's MCIDs, then each link
- * annotation); the root.  0 when nothing is tagged. */
-static long write_structure(kk_pdfc *p)
-{
-    if (!p->elems->len)
-        return 0;
-    long root = kk_pdf_out_reserve(p->out), tree = kk_pdf_out_reserve(p->out);
-    kk_buf b = { 0 };
-    for (guint i = 0; i < p->elems->len; i++) {
-        elem *e = &g_array_index(p->elems, elem, i);
-        b.len = 0;
-        kk_buf_addf(&b, "<< /Type /StructElem /S /%s /P %ld 0 R", e->tag,
-                    e->parent >= 0 ? g_array_index(p->elems, elem, e->parent).obj : root);
-        int pg = -1;
-        bool one_page = true;
-        for (guint k = 0; k < e->kids->len; k++) {
-            const kid *c = &g_array_index(e->kids, kid, k);
-            if (c->kind == KID_ELEM)
-                continue;
-            if (pg >= 0 && c->page != pg)
-                one_page = false;
-            pg = c->page;
-        }
-        if (pg >= 0 && one_page)
-            kk_buf_addf(&b, " /Pg %ld 0 R", page_obj(p, pg));
-        kk_buf_add(&b, " /K [");
-        for (guint k = 0; k < e->kids->len; k++) {
-            const kid *c = &g_array_index(e->kids, kid, k);
-            if (c->kind == KID_ELEM)
-                kk_buf_addf(&b, " %ld 0 R", g_array_index(p->elems, elem, c->n).obj);
-            else if (c->kind == KID_ANNOT)
-                kk_buf_addf(&b, " << /Type /OBJR /Obj %ld 0 R /Pg %ld 0 R >>", c->n, page_obj(p, c->page));
-            else if (one_page)
-                kk_buf_addf(&b, " %ld", c->n);
-            else
-                kk_buf_addf(&b, " << /Type /MCR /Pg %ld 0 R /MCID %ld >>", page_obj(p, c->page), c->n);
-        }
-        kk_buf_add(&b, " ] >>");
-        kk_pdf_out_begin(p->out, e->obj);
-        kk_pdf_out_bytes(p->out, b.s, b.len);
-        kk_pdf_out_end(p->out);
-    }
-    b.len = 0;
-    kk_buf_add(&b, "<< /Nums [");
-    /* keys in order: the link annotations as they were drawn, then the
-     * pages with marked content (kk_pdfc_take numbers them so) */
-    for (guint i = 0; i < p->elems->len; i++) {
-        elem *e = &g_array_index(p->elems, elem, i);
-        if (e->annot)
-            kk_buf_addf(&b, " %d %ld 0 R", e->annot_key, e->obj);
-    }
-    for (guint i = 0; i < p->pages->len; i++) {
-        page *pg = &g_array_index(p->pages, page, i);
-        if (pg->struct_parents < 0)
-            continue;
-        kk_buf_addf(&b, " %d [", pg->struct_parents);
-        for (guint m = 0; m < pg->mcids->len; m++)
-            kk_buf_addf(&b, " %ld 0 R", g_array_index(p->elems, elem, g_array_index(pg->mcids, int, m)).obj);
-        kk_buf_add(&b, " ]");
-    }
-    kk_buf_add(&b, " ] >>");
-    kk_pdf_out_begin(p->out, tree);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
-    b.len = 0;
-    kk_buf_addf(&b, "<< /Type /StructTreeRoot /ParentTree %ld 0 R /ParentTreeNextKey %d /K [", tree, p->next_key);
-    for (guint i = 0; i < p->elems->len; i++)
-        if (g_array_index(p->elems, elem, i).parent < 0)
-            kk_buf_addf(&b, " %ld 0 R", g_array_index(p->elems, elem, i).obj);
-    kk_buf_add(&b, " ] >>");
-    kk_pdf_out_begin(p->out, root);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
-    kk_buf_free(&b);
-    return root;
-}
-
-unsigned char *kk_pdfc_take(kk_pdfc *p, size_t *len)
-{
-    *len = 0;
-    cur_page(p);
-    while (p->stack->len)      /* unbalanced input: close what is open */
-        kk_pdfc_end(p, NULL);
-    end_page(p);
-    int nfonts = kk_pdf_fonts_count(p->fonts);
-    long *fobj = calloc((size_t)nfonts + 1, sizeof *fobj);
-    if (!fobj || !kk_pdf_fonts_write(p->fonts, p->out, fobj)) {
-        free(fobj);
-        return NULL;
-    }
-    for (guint i = 0; i < p->images->len; i++)
-        write_image(p, &g_array_index(p->images, image, i));
-    long res = kk_pdf_out_reserve(p->out);
-    kk_buf b = { 0 };
-    kk_buf_add(&b, "<< /Font <<");
-    for (int i = 0; i < nfonts; i++)
-        kk_buf_addf(&b, " /F%d %ld 0 R", i, fobj[i]);
-    kk_buf_add(&b, " >>");
-    free(fobj);
-    if (p->images->len) {
-        kk_buf_add(&b, " /XObject <<");
-        for (guint i = 0; i < p->images->len; i++)
-            kk_buf_addf(&b, " /Im%u %ld 0 R", i, g_array_index(p->images, image, i).obj);
-        kk_buf_add(&b, " >>");
-    }
-    kk_buf_add(&b, " >>");
-    kk_pdf_out_begin(p->out, res);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
-    /* parent-tree keys for the pages come after the annotations' */
-    for (guint i = 0; i < p->pages->len; i++) {
-        page *pg = &g_array_index(p->pages, page, i);
-        if (pg->mcids->len)
-            pg->struct_parents = p->next_key++;
-    }
-    long pages = kk_pdf_out_reserve(p->out);
-    for (guint i = 0; i < p->pages->len; i++) {
-        page *pg = &g_array_index(p->pages, page, i);
-        b.len = 0;
-        kk_buf_addf(&b, "<< /Type /Page /Parent %ld 0 R /MediaBox [ 0 0 ", pages);
-        add_nums(&b, (double[]){ p->w, p->h }, 2, 3, "]");
-        kk_buf_addf(&b, " /Contents %ld 0 R /Resources %ld 0 R", pg->contents, res);
-        if (pg->struct_parents >= 0)
-            kk_buf_addf(&b, " /StructParents %d", pg->struct_parents);
-        if (pg->annots->len) {
-            kk_buf_add(&b, " /Annots [");
-            for (guint k = 0; k < pg->annots->len; k++)
-                kk_buf_addf(&b, " %ld 0 R", g_array_index(pg->annots, long, k));
-            kk_buf_add(&b, " ]");
-        }
-        kk_buf_add(&b, " >>");
-        kk_pdf_out_begin(p->out, pg->obj);
-        kk_pdf_out_bytes(p->out, b.s, b.len);
-        kk_pdf_out_end(p->out);
-    }
-    b.len = 0;
-    kk_buf_addf(&b, "<< /Type /Pages /Kids [");
-    for (guint i = 0; i < p->pages->len; i++)
-        kk_buf_addf(&b, " %ld 0 R", page_obj(p, (int)i));
-    kk_buf_addf(&b, " ] /Count %u >>", p->pages->len);
-    kk_pdf_out_begin(p->out, pages);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
-    long structure = write_structure(p), outlines = write_outlines(p), names = write_dests(p);
-    long info = kk_pdf_out_reserve(p->out), catalog = kk_pdf_out_reserve(p->out);
-    b.len = 0;
-    kk_buf_add(&b, "<< /Producer ");
-    add_text_string(&b, "kokous");
-    kk_buf_add(&b, " /Creator ");
-    add_text_string(&b, "kokous");
-    if (p->title) {
-        kk_buf_add(&b, " /Title ");
-        add_text_string(&b, p->title);
-    }
-    if (p->author) {
-        kk_buf_add(&b, " /Author ");
-        add_text_string(&b, p->author);
-    }
-    kk_buf_add(&b, " >>");
-    kk_pdf_out_begin(p->out, info);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
-    b.len = 0;
-    kk_buf_addf(&b, "<< /Type /Catalog /Pages %ld 0 R", pages);
-    if (structure)
-        kk_buf_addf(&b, " /StructTreeRoot %ld 0 R /MarkInfo << /Marked true >>", structure);
-    if (outlines)
-        kk_buf_addf(&b, " /Outlines %ld 0 R", outlines);
-    if (names)
-        kk_buf_addf(&b, " /Names %ld 0 R", names);
-    kk_buf_add(&b, " >>");
-    kk_pdf_out_begin(p->out, catalog);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
-    kk_buf_free(&b);
-    return kk_pdf_out_finish(p->out, catalog, info, len);
-}
