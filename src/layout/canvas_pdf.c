@@ -101,35 +101,35 @@ void kk_pdfc_free(kk_pdfc *p)
     g_array_free(p->pages, TRUE);
     for (guint i = 0; i < p->elems->len; i++) {
         elem *e = &g_array_index(p->elems, elem, i);
-        free(e->tag);
-        free(e->uri);
+        g_free(e->tag);
+        g_free(e->uri);
         g_array_free(e->kids, TRUE);
     }
     g_array_free(p->elems, TRUE);
     g_array_free(p->stack, TRUE);
     for (guint i = 0; i < p->dests->len; i++)
-        free(g_array_index(p->dests, dest, i).name);
+        g_free(g_array_index(p->dests, dest, i).name);
     g_array_free(p->dests, TRUE);
     for (guint i = 0; i < p->outlines->len; i++) {
-        free(g_array_index(p->outlines, outline, i).title);
-        free(g_array_index(p->outlines, outline, i).dest);
+        g_free(g_array_index(p->outlines, outline, i).title);
+        g_free(g_array_index(p->outlines, outline, i).dest);
     }
     g_array_free(p->outlines, TRUE);
     for (guint i = 0; i < p->images->len; i++)
         cairo_surface_destroy(g_array_index(p->images, image, i).img);
     g_array_free(p->images, TRUE);
     kk_buf_free(&p->c);
-    free(p->title);
-    free(p->author);
-    free(p->date);
+    g_free(p->title);
+    g_free(p->author);
+    g_free(p->date);
     free(p);
 }
 
 void kk_pdfc_set_info(kk_pdfc *p, const char *title, const char *author, const char *date)
 {
-    p->title = title ? strdup(title) : NULL;
-    p->author = author ? strdup(author) : NULL;
-    p->date = date ? strdup(date) : NULL;
+    p->title = g_strdup(title);
+    p->author = g_strdup(author);
+    p->date = g_strdup(date);
 }
 
 bool kk_pdfc_unsupported(const kk_pdfc *p)
@@ -360,16 +360,24 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
         p->tf_font = f->index;
         p->tf_size = size;
     }
-    if (p->have_tlm) {   /* Td: relative to the last line start, text space y up */
-        kk_pdfc_nums(c, (double[]){ x - p->tlm_x, p->tlm_y - base }, 2, 3, "Td [(");
+    if (p->have_tlm) {
+        /* Td: relative to the last line start, text space y up; the start
+         * kept is where the viewer's sum of the written moves puts it */
+        double dx = round((x - p->tlm_x) * 1000) / 1000, dy = round((p->tlm_y - base) * 1000) / 1000;
+        kk_pdfc_nums(c, (double[]){ dx, dy }, 2, 3, "Td [(");
+        p->tlm_x += dx;
+        p->tlm_y -= dy;
     } else {
         kk_buf_add(c, "1 0 0 -1 ");
         kk_pdfc_nums(c, (double[]){ x, base }, 2, 3, "Tm [(");
+        p->have_tlm = true;
+        p->tlm_x = round(x * 1000) / 1000;
+        p->tlm_y = round(base * 1000) / 1000;
     }
-    p->have_tlm = true;
-    p->tlm_x = x;
-    p->tlm_y = base;
-    double pen = 0, at = 0, rise = 0; /* points from x: where the PDF pen is, where Pango puts the next glyph */
+
+    /* points from x: where the PDF pen is (the line start as written is
+     * a rounding off x), where Pango puts the next glyph */
+    double pen = p->tlm_x - x, at = 0, rise = 0;
     /* the glyphs are written in place: per glyph at most an adjustment
      * ")-2147483648(" and a code of four bytes */
     enum { PER_GLYPH = 18 };
@@ -379,8 +387,10 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
         const PangoGlyphInfo *gl = &gs->glyphs[g];
         double want = at + (double)gl->geometry.x_offset / PANGO_SCALE;
         at += (double)gl->geometry.width / PANGO_SCALE;
-        if (gl->glyph == PANGO_GLYPH_EMPTY || (gl->glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+        if (gl->glyph == PANGO_GLYPH_EMPTY)
             continue;
+        /* a character no font has: .notdef (a box) standing for it */
+        unsigned gid = gl->glyph & PANGO_GLYPH_UNKNOWN_FLAG ? 0 : gl->glyph;
         double y_off = -(double)gl->geometry.y_offset / PANGO_SCALE;
         if (y_off != rise) {   /* rare: a raised glyph; leave the in-place writing */
             kk_buf_commit(c, (size_t)(o - o0));
@@ -409,13 +419,13 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
             told = gs->log_clusters[g];
             tl = cluster_text(len, gs, g);
         }
-        int cid = kk_pdf_fonts_cid(p->fonts, f->index, gl->glyph, tl ? run + told : NULL, tl);
+        int cid = kk_pdf_fonts_cid(p->fonts, f->index, gid, tl ? run + told : NULL, tl);
         if (cid < 0) {   /* out of codes: the document goes to Cairo */
             p->unsupported = true;
             break;
         }
         o = put_code(o, (unsigned)cid);
-        pen += kk_pdf_fonts_advance(p->fonts, f->index, gl->glyph) / to_units;
+        pen += kk_pdf_fonts_advance(p->fonts, f->index, gid) / to_units;
     }
     if (o)
         kk_buf_commit(c, (size_t)(o - o0));
@@ -464,8 +474,8 @@ void kk_pdfc_image(kk_pdfc *p, cairo_surface_t *img, double x, double y, double 
 void kk_pdfc_begin(kk_pdfc *p, const char *tag, bool leaf, const char *uri)
 {
     int parent = p->stack->len ? g_array_index(p->stack, int, p->stack->len - 1) : -1;
-    elem e = { strdup(tag), parent, kk_pdf_out_reserve(p->out), g_array_new(FALSE, FALSE, sizeof(kid)),
-               leaf, uri ? strdup(uri) : NULL, 0, 0, 0, 0, 0, 0 };
+    elem e = { g_strdup(tag), parent, kk_pdf_out_reserve(p->out), g_array_new(FALSE, FALSE, sizeof(kid)),
+               leaf, g_strdup(uri), 0, 0, 0, 0, 0, 0 };
     int idx = (int)p->elems->len;
     g_array_append_val(p->elems, e);
     if (parent >= 0) {
@@ -492,7 +502,10 @@ static void write_annot(kk_pdfc *p, elem *e)
     for (const char *s = e->uri; *s; s++) {   /* a literal string */
         if (*s == '(' || *s == ')' || *s == '\\')
             kk_buf_addn(&u, "\\", 1);
-        kk_buf_addn(&u, s, 1);
+        if (*s == '\r' || *s == '\n')
+            kk_buf_add(&u, *s == '\r' ? "\\r" : "\\n");
+        else
+            kk_buf_addn(&u, s, 1);
     }
     e->annot_key = p->next_key++;
     kk_pdf_out_printf(p->out, "<< /Type /Annot /Subtype /Link /StructParent %d /Rect [ %s] /A << /Type /Action /S /URI /URI (%s) >> /BS << /W 0 >> >>",
@@ -519,14 +532,14 @@ void kk_pdfc_end(kk_pdfc *p, const char *tag)
 void kk_pdfc_dest(kk_pdfc *p, const char *name, double x, double y)
 {
     kk_pdfc_cur_page(p);
-    dest d = { strdup(name), (int)p->pages->len - 1, x, y };
+    dest d = { g_strdup(name), (int)p->pages->len - 1, x, y };
     g_array_append_val(p->dests, d);
 }
 
 int kk_pdfc_outline(kk_pdfc *p, int parent, const char *title, const char *dname, double x, double y)
 {
     kk_pdfc_cur_page(p);
-    outline o = { strdup(title), dname ? strdup(dname) : NULL, parent, (int)p->pages->len - 1, x, y, 0 };
+    outline o = { g_strdup(title), g_strdup(dname), parent, (int)p->pages->len - 1, x, y, 0 };
     g_array_append_val(p->outlines, o);
     return (int)p->outlines->len;
 }
