@@ -5,7 +5,7 @@ DESTDIR  ?=
 CC       ?= cc
 BUILD    ?= build
 
-PKGS     := yaml-0.1 libxml-2.0 pangocairo cairo-pdf harfbuzz-subset fontconfig libcmark libvoikko libqpdf openssl zlib
+PKGS     := yaml-0.1 libxml-2.0 pangocairo cairo-pdf harfbuzz fontconfig libcmark libvoikko libqpdf openssl zlib
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
