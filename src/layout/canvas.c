@@ -19,10 +19,10 @@ struct kk_canvas {
     double r, g, b;
 };
 
-kk_canvas *kk_canvas_new_pdf(double w, double h)
+kk_canvas *kk_canvas_new_pdf(double w, double h, bool tagged)
 {
     kk_canvas *cv = calloc(1, sizeof *cv);
-    if (cv && !(cv->pdf = kk_pdfc_new(w, h))) {
+    if (cv && !(cv->pdf = kk_pdfc_new(w, h, tagged))) {
         free(cv);
         return NULL;
     }

@@ -26,8 +26,11 @@
 
 #include "layout/layout.h"
 
-/* A PDF canvas for pages of size w x h pt.  NULL when out of memory. */
-kk_canvas *kk_canvas_new_pdf(double w, double h);
+/* A PDF canvas for pages of size w x h pt; `tagged`: content outside any
+ * leaf element is written as an artifact (a page with no structure, laid
+ * over others by the finishing stage, leaves it unmarked).  NULL when out
+ * of memory. */
+kk_canvas *kk_canvas_new_pdf(double w, double h, bool tagged);
 /* A canvas drawing with cr on the PDF surface s (both borrowed). */
 kk_canvas *kk_canvas_new_cairo(cairo_t *cr, cairo_surface_t *s);
 void kk_canvas_free(kk_canvas *cv);

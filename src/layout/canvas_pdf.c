@@ -64,7 +64,7 @@ void kk_pdfc_nums(kk_buf *b, const double *v, int n, int dec, const char *op)
 
 /* ---- life ---- */
 
-kk_pdfc *kk_pdfc_new(double w, double h)
+kk_pdfc *kk_pdfc_new(double w, double h, bool tagged)
 {
     kk_pdfc *p = calloc(1, sizeof *p);
     if (!p)
@@ -79,7 +79,8 @@ kk_pdfc *kk_pdfc_new(double w, double h)
     p->dests = g_array_new(FALSE, TRUE, sizeof(dest));
     p->outlines = g_array_new(FALSE, TRUE, sizeof(outline));
     p->images = g_array_new(FALSE, TRUE, sizeof(image));
-    p->mc = -1;
+    p->mc = MC_NONE;
+    p->tagged = tagged;
     if (!p->out || !p->fonts) {
         kk_pdfc_free(p);
         return NULL;
@@ -156,24 +157,31 @@ static void text_end(kk_pdfc *p)
 static void close_mc(kk_pdfc *p)
 {
     text_end(p);
-    if (p->mc >= 0)
+    if (p->mc != MC_NONE)
         kk_buf_add(&p->c, "EMC\n");
-    p->mc = -1;
+    p->mc = MC_NONE;
 }
 
 /* Content is about to be drawn: into the innermost element's marked
- * content when that is a leaf, else unmarked. */
+ * content when that is a leaf, else into an artifact (running headers,
+ * rules, table borders: layout.h), so that the finishing stage need not
+ * look for unmarked content in what the canvas wrote. */
 static void mark(kk_pdfc *p)
 {
     pdf_page *pg = kk_pdfc_cur_page(p);
-    int top = p->stack->len ? g_array_index(p->stack, int, p->stack->len - 1) : -1;
+    if (!p->tagged)
+        return;
+    int top = p->stack->len ? g_array_index(p->stack, int, p->stack->len - 1) : MC_ARTIFACT;
     if (top >= 0 && !g_array_index(p->elems, elem, top).leaf)
-        top = -1;
+        top = MC_ARTIFACT;
     if (top == p->mc)
         return;
     close_mc(p);   /* and the text object: marked content nests with it */
-    if (top < 0)
+    if (top == MC_ARTIFACT) {
+        kk_buf_add(&p->c, "/Artifact BMC\n");
+        p->mc = MC_ARTIFACT;
         return;
+    }
     elem *e = &g_array_index(p->elems, elem, top);
     int mcid = (int)pg->mcids->len;
     g_array_append_val(pg->mcids, top);

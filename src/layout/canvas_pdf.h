@@ -9,7 +9,7 @@
 
 typedef struct kk_pdfc kk_pdfc;
 
-kk_pdfc *kk_pdfc_new(double w, double h);
+kk_pdfc *kk_pdfc_new(double w, double h, bool tagged);
 void kk_pdfc_free(kk_pdfc *p);
 void kk_pdfc_set_info(kk_pdfc *p, const char *title, const char *author, const char *date);
 void kk_pdfc_page(kk_pdfc *p);

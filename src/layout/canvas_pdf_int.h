@@ -64,6 +64,8 @@ typedef struct {
     long obj;
 } image;
 
+enum { MC_NONE = -1, MC_ARTIFACT = -2 };
+
 struct kk_pdfc {
     double w, h;
     kk_pdf_out *out;
@@ -77,7 +79,7 @@ struct kk_pdfc {
     font_use fcache[8]; /* the last fonts met, most runs hit it */
     int nfcache, fnext;
     kk_buf c;           /* the current page's content */
-    int mc;             /* element whose marked content is open, -1 none */
+    int mc;             /* element whose marked content is open, MC_NONE, MC_ARTIFACT */
     int next_key;       /* parent tree keys */
     double fill[3], stroke[3], lw;
     bool fill_set, stroke_set, lw_set;
@@ -88,6 +90,7 @@ struct kk_pdfc {
     double tf_size;
     double rgb[3];
     bool unsupported;
+    bool tagged;        /* unmarked content is written as an artifact */
     char *title, *author, *date;
 };
 

@@ -23,11 +23,11 @@
  *
  * Tagged PDF — what the finishing stage must know (both canvases):
  *  - Marked content is written only for leaf structure elements.  Content
- *    drawn while no leaf element is open is left unmarked.  The engine draws
- *    every non-content mark that way: the decorate() callback (running
- *    header/footer), table borders, rules, and the repeated header rows of
- *    a table on continuation pages.  The finishing stage must wrap all
- *    unmarked page content in /Artifact BMC/EMC.
+ *    drawn while no leaf element is open is an artifact: the decorate()
+ *    callback (running header/footer), table borders, rules, and the
+ *    repeated header rows of a table on continuation pages.  The PDF canvas
+ *    writes it in /Artifact BMC/EMC; Cairo leaves it unmarked, and the
+ *    finishing stage must then wrap it (kk_flow_marks_artifacts says which).
  *  - A leaf (P, H1, TD, LBody ...) that crosses a page is closed at the foot
  *    of the page and reopened on the next one, because otherwise the running
  *    header of the next page would land inside it; a paragraph split over two
@@ -205,6 +205,11 @@ bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
 bool kk_render_page_pdf_memory(const kk_page_geometry *g, kk_decorate_fn draw, void *user,
                                int page, int pages, unsigned char **data, size_t *len,
                                kk_diag *diag);
+
+/* Whether the last PDF drawn from f marks every non-content mark as an
+ * artifact itself: the PDF canvas does, the Cairo fallback leaves them
+ * unmarked (see above). */
+bool kk_flow_marks_artifacts(const kk_flow *f);
 
 /* Paginates without drawing; returns the page count, 0 on error. */
 int kk_flow_paginate(kk_flow *f);

@@ -119,6 +119,7 @@ typedef struct kk_frag {
 
 struct kk_flow {
     kk_typesetter *ts;
+    bool artifacts_marked;   /* by the last render: the PDF canvas's */
     kk_diag *diag;
     kk_page_geometry g;
     double body_w, body_top, body_bottom;

@@ -280,21 +280,23 @@ static bool cairo_pdf(double w, double h, bool (*draw)(kk_canvas *, void *), voi
     return true;
 }
 
-/* The PDF canvas first; Cairo when a font is beyond it. */
-static bool draw_pdf(double w, double h, bool (*draw)(kk_canvas *, void *), void *user,
-                     unsigned char **data, size_t *len, const char *name, kk_diag *diag)
+/* The PDF canvas first; Cairo when a font is beyond it.  *canvas says
+ * which made it. */
+static bool draw_pdf(double w, double h, bool tagged, bool (*draw)(kk_canvas *, void *), void *user,
+                     unsigned char **data, size_t *len, bool *canvas, const char *name, kk_diag *diag)
 {
     *data = NULL;
     *len = 0;
+    *canvas = false;
     if (getenv("KOKOUS_CAIRO_PDF"))   /* for comparing the two */
         return cairo_pdf(w, h, draw, user, data, len, name, diag);
-    kk_canvas *cv = kk_canvas_new_pdf(w, h);
+    kk_canvas *cv = kk_canvas_new_pdf(w, h, tagged);
     bool unsupported = false;
     if (cv && draw(cv, user))
         *data = kk_canvas_pdf_take(cv, len, &unsupported);
     kk_canvas_free(cv);
     if (*data)
-        return true;
+        return *canvas = true;
     if (unsupported)
         return cairo_pdf(w, h, draw, user, data, len, name, diag);
     kk_sys_error(diag, name, "cannot write the PDF: out of memory");
@@ -324,12 +326,17 @@ bool kk_flow_render_pdf_memory(kk_flow *f, unsigned char **data, size_t *len,
     if (!kk_flow_paginate(f))
         return false;
     flow_job j = { f, decorate, user };
-    if (!draw_pdf(f->g.width, f->g.height, draw_flow_job, &j, data, len,
+    if (!draw_pdf(f->g.width, f->g.height, true, draw_flow_job, &j, data, len, &f->artifacts_marked,
                   f->title ? f->title : "PDF", diag))
         return false;
     if (pages)
         *pages = f->pages;
     return true;
+}
+
+bool kk_flow_marks_artifacts(const kk_flow *f)
+{
+    return f->artifacts_marked;
 }
 
 bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorate,
@@ -371,5 +378,6 @@ bool kk_render_page_pdf_memory(const kk_page_geometry *g, kk_decorate_fn draw, v
                                kk_diag *diag)
 {
     page_job j = { g, draw, user, page, pages };
-    return draw_pdf(g->width, g->height, draw_page_job, &j, data, len, NULL, diag);
+    bool canvas;
+    return draw_pdf(g->width, g->height, false, draw_page_job, &j, data, len, &canvas, NULL, diag);
 }

@@ -130,7 +130,8 @@ static bool draw_and_finish(kk_renderer *r, const kk_doc *doc, kk_flow *flow, kk
     if (ok) {
         kk_pdf_meta meta = { .title = kk_composition_title(comp), .author = org,
                              .subject = doc->body, .creator = "kokous " KK_VERSION,
-                             .lang = doc->language, .created = created, .pdfa_part = r->opts.pdfa_part };
+                             .lang = doc->language, .created = created, .pdfa_part = r->opts.pdfa_part,
+                             .artifacts_marked = kk_flow_marks_artifacts(flow) };
         ok = kk_pdf_finish_pair(pdf, len, path, overlay, overlay_len, public_path, &meta, diag);
     }
     free(pdf);

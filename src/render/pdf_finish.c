@@ -38,6 +38,7 @@ typedef struct {
     kk_pdf *p;
     kk_diag *diag;
     const char *out_path;
+    bool artifacts_marked;
     objr_ref *refs; /* owned */
     size_t nrefs, caprefs;
     long nodes;
@@ -549,7 +550,7 @@ static bool finish(finisher *f, kk_pdf_docinfo *m, const unsigned char *icc, siz
         return false;
     }
     if (!write_info(f, m) || !repair_struct_parents(f, root) || !write_catalog(f, root, m) ||
-        !write_metadata(f, root, m) || !mark_artifacts(f, root))
+        !write_metadata(f, root, m) || (!f->artifacts_marked && !mark_artifacts(f, root)))
         return false;
     if (m->pdfa_part > 0 && !write_output_intent(f, root, icc, icc_len))
         return false;
@@ -587,7 +588,8 @@ bool kk_pdf_finish_pair(const unsigned char *pdf, size_t len, const char *out_pa
             return false;
         }
     }
-    finisher f = { .p = kk_pdf_read(pdf, len, out_path, diag), .diag = diag, .out_path = out_path };
+    finisher f = { .p = kk_pdf_read(pdf, len, out_path, diag), .diag = diag, .out_path = out_path,
+                   .artifacts_marked = meta->artifacts_marked };
     unsigned char *out = NULL;
     size_t out_len = 0;
     bool ok = f.p && finish(&f, &m, icc, icc_len, &out, &out_len) &&

@@ -42,6 +42,10 @@ typedef struct kk_pdf_meta {
     long long created;    /* Unix time (UTC), 0..253402300799; all dates come from it */
     int pdfa_part;        /* 0 = plain, 1 = PDF/A-1b, 2 = PDF/A-2b */
     const char *icc_path; /* sRGB ICC profile for PDF/A; NULL = KK_PDF_DEFAULT_ICC */
+    /* the PDF marks all its non-content marks as artifacts itself (the
+     * layout stage's PDF canvas: kk_flow_marks_artifacts), so the pages
+     * need not be read for unmarked content */
+    bool artifacts_marked;
 } kk_pdf_meta;
 
 /* Shipped by Debian's icc-profiles-free (an ICC v2 profile, fine for PDF/A-1). */
