@@ -2,8 +2,9 @@
  * pdf_content.h — page content streams: marking unmarked content as artifacts.
  *
  * Cairo 1.16 cannot write /Artifact marked content (see layout/layout.h), so
- * running headers, rules, table borders and repeated table headers reach the
- * finishing stage as content outside any marked-content sequence.  PDF/UA
+ * when it draws a document (the fallback for fonts the PDF canvas cannot
+ * embed) running headers, rules, table borders and repeated table headers
+ * reach the finishing stage as content outside any marked-content sequence.  PDF/UA
  * wants every painted mark to be either real content (inside BDC with an
  * MCID) or an artifact.
  *

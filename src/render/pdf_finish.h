@@ -1,6 +1,7 @@
 /*
- * pdf_finish.h — the last step of rendering: turn the PDF Cairo wrote into
- * the one kokous delivers.
+ * pdf_finish.h — the last step of rendering: turn the PDF the layout stage
+ * drew (its PDF canvas, or Cairo 1.16 as the fallback) into the one kokous
+ * delivers.
  *
  * Promise: the output has exactly the document information we were given
  * (Info dictionary and an XMP packet that agree with each other), catalog
@@ -10,17 +11,18 @@
  * missing from the ParentTree).  In a tagged PDF (one with a
  * StructTreeRoot) every page's painted content that is neither structure
  * content nor an artifact is wrapped in /Artifact BMC/EMC, and each page
- * then has one Flate-compressed content stream (render/pdf_content.h);
+ * then has one Flate-compressed content stream (render/pdf_content.h),
+ * unless meta says the PDF did that itself (artifacts_marked);
  * untagged PDFs keep their page content as it is.  With pdfa_part 1 or 2 it also carries the
  * PDF/A identification and an sRGB OutputIntent; part 1 is written as
  * PDF 1.4 without object streams and without page transparency groups,
  * the others with object streams and a cross-reference stream.  Only
- * objects reachable from the trailer are written; Cairo's other objects
- * keep their bytes (render/pdf_object.h).
+ * objects reachable from the trailer are written; the input's other
+ * objects keep their bytes (render/pdf_object.h).
  * The same input and meta give byte-identical output.
  *
- * Not promised: full PDF/A conformance.  That also depends on what Cairo
- * put in the page content (fonts, images with alpha, ...), which this
+ * Not promised: full PDF/A conformance.  That also depends on what the
+ * layout stage put in the page content (fonts, images with alpha, ...), which this
  * stage does not rewrite.
  */
 #ifndef KK_PDF_FINISH_H

@@ -1,12 +1,11 @@
 /*
- * pdf_object.h — internal to the render stage: a PDF as Cairo writes it,
- * read and rewritten object by object, so that finishing it (pdf_finish.c)
+ * pdf_object.h — internal to the render stage: a PDF as the layout stage
+ * writes it (its PDF canvas, or Cairo), read and rewritten object by object, so that finishing it (pdf_finish.c)
  * costs a parse of the small dictionaries and a write, not a round trip
  * through a general PDF library.
  *
  * Promise: kk_pdf_read accepts a PDF with one classic cross-reference
- * table and no object streams (what Cairo 1.16 writes, and what a PDF
- * writer without object streams writes); anything else is refused with a
+ * table and no object streams (what the PDF canvas and Cairo 1.16 write); anything else is refused with a
  * reason.  Objects listed in the table but not found where it says are
  * reported as warnings and read as null (Cairo 1.16 lists a never-written
  * object for a link outside any structure).  Values are parsed once, on

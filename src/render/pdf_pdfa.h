@@ -1,12 +1,13 @@
 /*
- * pdf_pdfa.h — PDF/A details Cairo leaves out, added by the finishing stage.
+ * pdf_pdfa.h — PDF/A details the layout stage leaves out (the PDF canvas
+ * and Cairo alike), added by the finishing stage.
  *
  * Promise, for every page's resources (also through form XObjects):
  *   - every embedded TrueType CIDFont (CIDFontType2) gets /CIDToGIDMap
  *     /Identity when it has none (the PDF default made explicit, as PDF/A
  *     requires);
  *   - for PDF/A-1 (part 1) also: a /CIDSet stream in its FontDescriptor
- *     naming every glyph of the embedded subset (Cairo numbers subset glyphs
+ *     naming every glyph of the embedded subset (both number subset glyphs
  *     densely from 0, CID = GID); images with a soft mask (alpha) are
  *     flattened onto white and lose the mask, since PDF/A-1 has no
  *     transparency; /Interpolate is removed from images.
