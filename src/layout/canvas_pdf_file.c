@@ -91,9 +91,7 @@ static long write_dests(kk_pdfc *p)
         kk_pdfc_nums(&b, (double[]){ d->x, p->h - d->y }, 2, 2, "0]");
     }
     kk_buf_add(&b, " ] >>");
-    kk_pdf_out_begin(p->out, tree);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
+    kk_pdf_out_object(p->out, tree, b.s, b.len);
     kk_pdf_out_begin(p->out, names);
     kk_pdf_out_printf(p->out, "<< /Dests %ld 0 R >>", tree);
     kk_pdf_out_end(p->out);
@@ -148,9 +146,7 @@ static long write_outlines(kk_pdfc *p)
             kk_pdfc_nums(&b, (double[]){ o->x, p->h - o->y }, 2, 2, "0]");
         }
         kk_buf_add(&b, " >>");
-        kk_pdf_out_begin(p->out, o->obj);
-        kk_pdf_out_bytes(p->out, b.s, b.len);
-        kk_pdf_out_end(p->out);
+        kk_pdf_out_object(p->out, o->obj, b.s, b.len);
         kk_buf_free(&b);
     }
     long first = 0, last = 0;
@@ -204,9 +200,7 @@ static long write_structure(kk_pdfc *p)
                 kk_buf_addf(&b, " << /Type /MCR /Pg %ld 0 R /MCID %ld >>", page_obj(p, c->page), c->n);
         }
         kk_buf_add(&b, " ] >>");
-        kk_pdf_out_begin(p->out, e->obj);
-        kk_pdf_out_bytes(p->out, b.s, b.len);
-        kk_pdf_out_end(p->out);
+        kk_pdf_out_object(p->out, e->obj, b.s, b.len);
     }
     b.len = 0;
     kk_buf_add(&b, "<< /Nums [");
@@ -227,18 +221,14 @@ static long write_structure(kk_pdfc *p)
         kk_buf_add(&b, " ]");
     }
     kk_buf_add(&b, " ] >>");
-    kk_pdf_out_begin(p->out, tree);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
+    kk_pdf_out_object(p->out, tree, b.s, b.len);
     b.len = 0;
     kk_buf_addf(&b, "<< /Type /StructTreeRoot /ParentTree %ld 0 R /ParentTreeNextKey %d /K [", tree, p->next_key);
     for (guint i = 0; i < p->elems->len; i++)
         if (g_array_index(p->elems, elem, i).parent < 0)
             kk_buf_addf(&b, " %ld 0 R", g_array_index(p->elems, elem, i).obj);
     kk_buf_add(&b, " ] >>");
-    kk_pdf_out_begin(p->out, root);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
+    kk_pdf_out_object(p->out, root, b.s, b.len);
     kk_buf_free(&b);
     return root;
 }
@@ -272,9 +262,7 @@ unsigned char *kk_pdfc_take(kk_pdfc *p, size_t *len)
         kk_buf_add(&b, " >>");
     }
     kk_buf_add(&b, " >>");
-    kk_pdf_out_begin(p->out, res);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
+    kk_pdf_out_object(p->out, res, b.s, b.len);
     /* parent-tree keys for the pages come after the annotations' */
     for (guint i = 0; i < p->pages->len; i++) {
         pdf_page *pg = &g_array_index(p->pages, pdf_page, i);
@@ -297,18 +285,14 @@ unsigned char *kk_pdfc_take(kk_pdfc *p, size_t *len)
             kk_buf_add(&b, " ]");
         }
         kk_buf_add(&b, " >>");
-        kk_pdf_out_begin(p->out, pg->obj);
-        kk_pdf_out_bytes(p->out, b.s, b.len);
-        kk_pdf_out_end(p->out);
+        kk_pdf_out_object(p->out, pg->obj, b.s, b.len);
     }
     b.len = 0;
     kk_buf_addf(&b, "<< /Type /Pages /Kids [");
     for (guint i = 0; i < p->pages->len; i++)
         kk_buf_addf(&b, " %ld 0 R", page_obj(p, (int)i));
     kk_buf_addf(&b, " ] /Count %u >>", p->pages->len);
-    kk_pdf_out_begin(p->out, pages);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
+    kk_pdf_out_object(p->out, pages, b.s, b.len);
     long structure = write_structure(p), outlines = write_outlines(p), names = write_dests(p);
     long info = kk_pdf_out_reserve(p->out), catalog = kk_pdf_out_reserve(p->out);
     b.len = 0;
@@ -325,9 +309,7 @@ unsigned char *kk_pdfc_take(kk_pdfc *p, size_t *len)
         add_text_string(&b, p->author);
     }
     kk_buf_add(&b, " >>");
-    kk_pdf_out_begin(p->out, info);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
+    kk_pdf_out_object(p->out, info, b.s, b.len);
     b.len = 0;
     kk_buf_addf(&b, "<< /Type /Catalog /Pages %ld 0 R", pages);
     if (structure)
@@ -337,9 +319,7 @@ unsigned char *kk_pdfc_take(kk_pdfc *p, size_t *len)
     if (names)
         kk_buf_addf(&b, " /Names %ld 0 R", names);
     kk_buf_add(&b, " >>");
-    kk_pdf_out_begin(p->out, catalog);
-    kk_pdf_out_bytes(p->out, b.s, b.len);
-    kk_pdf_out_end(p->out);
+    kk_pdf_out_object(p->out, catalog, b.s, b.len);
     kk_buf_free(&b);
     return kk_pdf_out_finish(p->out, catalog, info, len);
 }

@@ -94,6 +94,13 @@ void kk_pdf_out_bytes(kk_pdf_out *w, const void *data, size_t len)
     kk_buf_addn(&w->b, data, len);
 }
 
+void kk_pdf_out_object(kk_pdf_out *w, long num, const char *data, size_t len)
+{
+    kk_pdf_out_begin(w, num);
+    kk_buf_addn(&w->b, data ? data : "", data ? len : 0);
+    kk_pdf_out_end(w);
+}
+
 void kk_pdf_out_stream(kk_pdf_out *w, long num, const char *dict, const void *data, size_t len)
 {
     kk_pdf_out_begin(w, num);

@@ -32,6 +32,8 @@ void kk_pdf_out_begin(kk_pdf_out *w, long num);
 void kk_pdf_out_end(kk_pdf_out *w);
 void kk_pdf_out_printf(kk_pdf_out *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void kk_pdf_out_bytes(kk_pdf_out *w, const void *data, size_t len);
+/* A whole object holding data[0..len) (a dictionary, an array ...). */
+void kk_pdf_out_object(kk_pdf_out *w, long num, const char *data, size_t len);
 /* A whole stream object: "<< dict /Length len >> stream ... endstream";
  * dict holds the other entries ("/Length1 1234", "" for none). */
 void kk_pdf_out_stream(kk_pdf_out *w, long num, const char *dict, const void *data, size_t len);
