@@ -3,7 +3,10 @@
  *
  *   pdf_content_test OUTDIR        exact-output cases, then writes
  *       OUTDIR/tagged-raw.pdf   a 10-page tagged PDF from the layout engine
- *                               (running header + rule, a table over pages)
+ *                               (running header + rule, a table over pages),
+ *                               drawn by Cairo when KOKOUS_CAIRO_PDF is set
+ *                               (the .sh sets it: Cairo leaves artifacts
+ *                               unmarked, the PDF canvas marks them)
  *       OUTDIR/tagged.pdf       the same, finished
  *       OUTDIR/untagged-raw.pdf a Cairo PDF without structure
  *       OUTDIR/untagged.pdf     the same, finished (content must not change)
