@@ -62,11 +62,6 @@ static void write_image(kk_pdfc *p, image *im)
     free(a);
 }
 
-static void add_text_string(kk_buf *b, const char *utf8)
-{
-    kk_buf_add_pdf_text(b, utf8);
-}
-
 static int cmp_dest(const void *a, const void *b)
 {
     return strcmp(((const dest *)a)->name, ((const dest *)b)->name);
@@ -86,7 +81,7 @@ static long write_dests(kk_pdfc *p)
         if (i && !strcmp(d->name, g_array_index(p->dests, dest, i - 1).name))
             continue;   /* a name tree has each key once */
         kk_buf_add(&b, " ");
-        add_text_string(&b, d->name);
+        kk_buf_add_pdf_text(&b, d->name);
         kk_buf_addf(&b, " [%ld 0 R /XYZ ", page_obj(p, d->page));
         kk_pdfc_nums(&b, (double[]){ d->x, p->h - d->y }, 2, 2, "0]");
     }
@@ -130,7 +125,7 @@ static long write_outlines(kk_pdfc *p)
             top++;
         kk_buf b = { 0 };
         kk_buf_add(&b, "<< /Title ");
-        add_text_string(&b, o->title);
+        kk_buf_add_pdf_text(&b, o->title);
         kk_buf_addf(&b, " /Parent %ld 0 R", o->parent ? g_array_index(p->outlines, outline, o->parent - 1).obj : root);
         if (prev)
             kk_buf_addf(&b, " /Prev %ld 0 R", prev);
@@ -140,7 +135,7 @@ static long write_outlines(kk_pdfc *p)
             kk_buf_addf(&b, " /First %ld 0 R /Last %ld 0 R /Count -%d", first, last, kids);
         if (o->dest) {
             kk_buf_add(&b, " /Dest ");
-            add_text_string(&b, o->dest);
+            kk_buf_add_pdf_text(&b, o->dest);
         } else {
             kk_buf_addf(&b, " /Dest [%ld 0 R /XYZ ", page_obj(p, o->page));
             kk_pdfc_nums(&b, (double[]){ o->x, p->h - o->y }, 2, 2, "0]");
@@ -297,16 +292,16 @@ unsigned char *kk_pdfc_take(kk_pdfc *p, size_t *len)
     long info = kk_pdf_out_reserve(p->out), catalog = kk_pdf_out_reserve(p->out);
     b.len = 0;
     kk_buf_add(&b, "<< /Producer ");
-    add_text_string(&b, "kokous");
+    kk_buf_add_pdf_text(&b, "kokous");
     kk_buf_add(&b, " /Creator ");
-    add_text_string(&b, "kokous");
+    kk_buf_add_pdf_text(&b, "kokous");
     if (p->title) {
         kk_buf_add(&b, " /Title ");
-        add_text_string(&b, p->title);
+        kk_buf_add_pdf_text(&b, p->title);
     }
     if (p->author) {
         kk_buf_add(&b, " /Author ");
-        add_text_string(&b, p->author);
+        kk_buf_add_pdf_text(&b, p->author);
     }
     kk_buf_add(&b, " >>");
     kk_pdf_out_object(p->out, info, b.s, b.len);
