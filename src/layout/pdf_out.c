@@ -3,7 +3,6 @@
 #include "util/text.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 struct kk_pdf_out {
@@ -64,29 +63,11 @@ void kk_pdf_out_end(kk_pdf_out *w)
 
 void kk_pdf_out_printf(kk_pdf_out *w, const char *fmt, ...)
 {
-    char small[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (!kk_buf_vaddf(&w->b, fmt, ap))
+        w->oom = true;   /* a formatting failure would leave the file wrong */
     va_end(ap);
-    if (n < 0) {
-        w->oom = true;
-        return;
-    }
-    if ((size_t)n < sizeof small) {
-        kk_buf_addn(&w->b, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        w->oom = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    kk_buf_addn(&w->b, big, (size_t)n);
-    free(big);
 }
 
 void kk_pdf_out_bytes(kk_pdf_out *w, const void *data, size_t len)

@@ -84,29 +84,35 @@ void kk_buf_addn(kk_buf *b, const char *s, size_t n)
 void kk_buf_add(kk_buf *b, const char *s) { kk_buf_addn(b, s, strlen(s)); }
 
 
-void kk_buf_addf(kk_buf *b, const char *fmt, ...)
+bool kk_buf_vaddf(kk_buf *b, const char *fmt, va_list ap)
 {
     char small[256];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    bool ok = n >= 0;
+    if (ok && (size_t)n < sizeof small) {
+        kk_buf_addn(b, small, (size_t)n);
+    } else if (ok) {
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            vsnprintf(big, (size_t)n + 1, fmt, again);
+            kk_buf_addn(b, big, (size_t)n);
+            free(big);
+        } else {
+            b->oom = true;
+        }
+    }
+    va_end(again);
+    return ok;
+}
+
+void kk_buf_addf(kk_buf *b, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    kk_buf_vaddf(b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        kk_buf_addn(b, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    kk_buf_addn(b, big, (size_t)n);
-    free(big);
 }
 
 void kk_buf_add_escaped(kk_buf *b, const char *s, size_t n)

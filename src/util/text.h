@@ -4,6 +4,7 @@
 #ifndef KK_TEXT_H
 #define KK_TEXT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,9 @@ void kk_buf_addn(kk_buf *b, const char *s, size_t n);
 char *kk_buf_room(kk_buf *b, size_t n);
 void kk_buf_commit(kk_buf *b, size_t n);
 void kk_buf_addf(kk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with a va_list (ap is used up); false when fmt could not be
+ * formatted (out of memory is b->oom, as always). */
+bool kk_buf_vaddf(kk_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Append with the XML (and Pango markup) specials & < > " ' escaped. */
 void kk_buf_add_escaped(kk_buf *b, const char *s, size_t n);
 /* Append UTF-8 as a PDF text string: (printable ASCII, escaped) or
