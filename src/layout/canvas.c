@@ -16,7 +16,6 @@ struct kk_canvas {
     cairo_t *cr;           /* borrowed */
     cairo_surface_t *s;    /* borrowed */
     int pages;
-    double r, g, b;
 };
 
 kk_canvas *kk_canvas_new_pdf(double w, double h, bool tagged)
@@ -50,7 +49,7 @@ void kk_canvas_free(kk_canvas *cv)
 void kk_canvas_set_info(kk_canvas *cv, const char *title, const char *author, const char *date)
 {
     if (cv->pdf) {
-        kk_pdfc_set_info(cv->pdf, title, author, date);
+        kk_pdfc_set_info(cv->pdf, title, author);
         return;
     }
     cairo_pdf_surface_set_metadata(cv->s, CAIRO_PDF_METADATA_CREATOR, "kokous");

@@ -35,7 +35,9 @@ kk_canvas *kk_canvas_new_pdf(double w, double h, bool tagged);
 kk_canvas *kk_canvas_new_cairo(cairo_t *cr, cairo_surface_t *s);
 void kk_canvas_free(kk_canvas *cv);
 
-/* Document information (strings copied; NULL = none). */
+/* Document information (strings copied; NULL = none).  The date is for
+ * Cairo, which would otherwise stamp the clock; the PDF canvas writes no
+ * dates (the finishing stage writes Info anew). */
 void kk_canvas_set_info(kk_canvas *cv, const char *title, const char *author,
                         const char *create_date_iso);
 

@@ -122,15 +122,13 @@ void kk_pdfc_free(kk_pdfc *p)
     kk_buf_free(&p->c);
     g_free(p->title);
     g_free(p->author);
-    g_free(p->date);
     free(p);
 }
 
-void kk_pdfc_set_info(kk_pdfc *p, const char *title, const char *author, const char *date)
+void kk_pdfc_set_info(kk_pdfc *p, const char *title, const char *author)
 {
     p->title = g_strdup(title);
     p->author = g_strdup(author);
-    p->date = g_strdup(date);
 }
 
 bool kk_pdfc_unsupported(const kk_pdfc *p)

@@ -11,7 +11,9 @@ typedef struct kk_pdfc kk_pdfc;
 
 kk_pdfc *kk_pdfc_new(double w, double h, bool tagged);
 void kk_pdfc_free(kk_pdfc *p);
-void kk_pdfc_set_info(kk_pdfc *p, const char *title, const char *author, const char *date);
+/* Title and author for the Info dictionary; the dates are the finishing
+ * stage's (it writes Info anew from the document). */
+void kk_pdfc_set_info(kk_pdfc *p, const char *title, const char *author);
 void kk_pdfc_page(kk_pdfc *p);
 void kk_pdfc_rgb(kk_pdfc *p, double r, double g, double b);
 void kk_pdfc_fill_rect(kk_pdfc *p, double x, double y, double w, double h);

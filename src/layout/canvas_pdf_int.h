@@ -91,7 +91,7 @@ struct kk_pdfc {
     double rgb[3];
     bool unsupported;
     bool tagged;        /* unmarked content is written as an artifact */
-    char *title, *author, *date;
+    char *title, *author;
 };
 
 /* v with at most `dec` (0..3) decimals and no trailing zeros, without

@@ -70,11 +70,6 @@ void kk_pdf_out_printf(kk_pdf_out *w, const char *fmt, ...)
     va_end(ap);
 }
 
-void kk_pdf_out_bytes(kk_pdf_out *w, const void *data, size_t len)
-{
-    kk_buf_addn(&w->b, data, len);
-}
-
 void kk_pdf_out_object(kk_pdf_out *w, long num, const char *data, size_t len)
 {
     kk_pdf_out_begin(w, num);

@@ -31,7 +31,6 @@ long kk_pdf_out_reserve(kk_pdf_out *w);
 void kk_pdf_out_begin(kk_pdf_out *w, long num);
 void kk_pdf_out_end(kk_pdf_out *w);
 void kk_pdf_out_printf(kk_pdf_out *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void kk_pdf_out_bytes(kk_pdf_out *w, const void *data, size_t len);
 /* A whole object holding data[0..len) (a dictionary, an array ...). */
 void kk_pdf_out_object(kk_pdf_out *w, long num, const char *data, size_t len);
 /* A whole stream object: "<< dict /Length len >> stream ... endstream";
