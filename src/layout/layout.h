@@ -187,8 +187,9 @@ void kk_canvas_image(kk_canvas *cv, cairo_surface_t *img, double x, double y, do
 typedef void (*kk_decorate_fn)(kk_canvas *cv, int page, int pages,
                                const kk_page_geometry *g, void *user);
 
-/* Paginates (if not done yet) and writes out_path.  *pages gets the page
- * count (may be NULL).  The flow can be rendered again. */
+/* Paginates (if not done yet) and writes out_path, whole or not at all
+ * (util/fs.h).  *pages gets the page count (may be NULL).  The flow can be
+ * rendered again. */
 bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorate,
                         void *user, int *pages, kk_diag *diag);
 

@@ -6,10 +6,10 @@
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, setenv */
 #include "layout/layout_int.h"
+#include "util/fs.h"
 #include "util/text.h"
 #include "layout/canvas.h"
 #include <cairo-pdf.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -348,13 +348,8 @@ bool kk_flow_render_pdf(kk_flow *f, const char *out_path, kk_decorate_fn decorat
     size_t len;
     if (!kk_flow_render_pdf_memory(f, &data, &len, decorate, user, pages, diag))
         return false;
-    FILE *fp = fopen(out_path, "wb");
-    bool ok = fp && fwrite(data, 1, len, fp) == len;
-    if (fp && fclose(fp) != 0)
-        ok = false;
+    bool ok = kk_write_atomic(out_path, data, len, diag);
     free(data);
-    if (!ok)
-        kk_sys_error(diag, out_path, "cannot write the PDF");
     return ok;
 }
 
