@@ -5,19 +5,23 @@ DESTDIR  ?=
 CC       ?= cc
 BUILD    ?= build
 
-PKGS     := yaml-0.1 libxml-2.0 pangocairo cairo-pdf harfbuzz fontconfig libcmark libvoikko libqpdf openssl zlib
+PKGS     := yaml-0.1 libxml-2.0 pangoft2 cairo-pdf cairo-ft harfbuzz fontconfig libpng libcmark libvoikko libqpdf openssl zlib
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libvoikko and libqpdf are opened when first needed (src/util/*_lazy.c),
-# not linked: they cost every run start-up time
-PKG_LIBS   = $(shell pkg-config --libs $(filter-out libvoikko libqpdf,$(PKGS)) 2>/dev/null) -lhyphen
+# libvoikko, libqpdf and libcairo are opened when first needed
+# (src/util/*_lazy.c), not linked: they cost every run start-up time
+LAZY_PKGS  = libvoikko libqpdf cairo-pdf cairo-ft
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lhyphen
 # The sonames of the libraries opened on first use, as the installed
 # development files name them (the sources fall back to Debian 12's).
-soname = $(shell objdump -p $(shell pkg-config --variable=libdir $(1) 2>/dev/null)/$(1).so 2>/dev/null | awk '/SONAME/ {print $$2}')
+# $(call soname,PACKAGE,LIBRARY): LIBRARY defaults to PACKAGE.
+soname = $(shell objdump -p $(shell pkg-config --variable=libdir $(1) 2>/dev/null)/$(or $(2),$(1)).so 2>/dev/null | awk '/SONAME/ {print $$2}')
 QPDF_SONAME    = $(call soname,libqpdf)
 VOIKKO_SONAME  = $(call soname,libvoikko)
-LAZY_DEFS  = $(if $(QPDF_SONAME),-DKK_QPDF_SONAME='"$(QPDF_SONAME)"') $(if $(VOIKKO_SONAME),-DKK_VOIKKO_SONAME='"$(VOIKKO_SONAME)"')
+CAIRO_SONAME   = $(call soname,cairo,libcairo)
+LAZY_DEFS  = $(if $(QPDF_SONAME),-DKK_QPDF_SONAME='"$(QPDF_SONAME)"') $(if $(VOIKKO_SONAME),-DKK_VOIKKO_SONAME='"$(VOIKKO_SONAME)"') \
+             $(if $(CAIRO_SONAME),-DKK_CAIRO_SONAME='"$(CAIRO_SONAME)"')
 ALL_CFLAGS = $(WARN) $(CFLAGS) -Isrc -I$(BUILD) -DKK_VERSION='"$(VERSION)"' $(LAZY_DEFS) $(PKG_CFLAGS)
 
 SRC      := $(sort $(wildcard src/*/*.c))

@@ -31,8 +31,11 @@
  * over others by the finishing stage, leaves it unmarked).  NULL when out
  * of memory. */
 kk_canvas *kk_canvas_new_pdf(double w, double h, bool tagged);
-/* A canvas drawing with cr on the PDF surface s (both borrowed). */
-kk_canvas *kk_canvas_new_cairo(cairo_t *cr, cairo_surface_t *s);
+/* Draws with draw(cv, user) on a Cairo canvas (a Cairo PDF surface):
+ * the PDF (caller frees) and its *len, or NULL with *error (static) when
+ * draw failed, Cairo did, or libcairo cannot be opened. */
+unsigned char *kk_canvas_cairo_pdf(double w, double h, bool (*draw)(kk_canvas *, void *), void *user,
+                                   size_t *len, const char **error);
 void kk_canvas_free(kk_canvas *cv);
 
 /* Document information (strings copied; NULL = none).  The date is for
@@ -55,7 +58,9 @@ void kk_canvas_glyphs(kk_canvas *cv, const char *text, PangoGlyphItem *run, doub
 void kk_canvas_group_begin(kk_canvas *cv, const char *tag);
 void kk_canvas_leaf_begin(kk_canvas *cv, const char *tag);
 void kk_canvas_link_begin(kk_canvas *cv, const char *uri);
-void kk_canvas_end(kk_canvas *cv, const char *tag /* "Link" for a link */);
+/* The tag of a link's element, as Cairo names it (CAIRO_TAG_LINK). */
+#define KK_TAG_LINK "Link"
+void kk_canvas_end(kk_canvas *cv, const char *tag /* KK_TAG_LINK for a link */);
 
 /* A named destination at (x, y) of the current page. */
 void kk_canvas_dest(kk_canvas *cv, const char *name, double x, double y);

@@ -117,7 +117,7 @@ void kk_pdfc_free(kk_pdfc *p)
     }
     g_array_free(p->outlines, TRUE);
     for (guint i = 0; i < p->images->len; i++)
-        cairo_surface_destroy(g_array_index(p->images, image, i).img);
+        kk_image_unref(g_array_index(p->images, image, i).img);
     g_array_free(p->images, TRUE);
     kk_buf_free(&p->c);
     g_free(p->title);
@@ -455,16 +455,16 @@ void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *gi, double x, 
     }
 }
 
-void kk_pdfc_image(kk_pdfc *p, cairo_surface_t *img, double x, double y, double width)
+void kk_pdfc_image(kk_pdfc *p, kk_image *img, double x, double y, double width)
 {
-    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int w = kk_image_width(img), h = kk_image_height(img);
     if (w <= 0 || h <= 0)
         return;
     guint i = 0;
     while (i < p->images->len && g_array_index(p->images, image, i).img != img)
         i++;
     if (i == p->images->len) {
-        image im = { cairo_surface_reference(img), kk_pdf_out_reserve(p->out) };
+        image im = { kk_image_ref(img), kk_pdf_out_reserve(p->out) };
         g_array_append_val(p->images, im);
     }
     double height = width * h / w;

@@ -20,7 +20,7 @@ void kk_pdfc_fill_rect(kk_pdfc *p, double x, double y, double w, double h);
 void kk_pdfc_stroke_rect(kk_pdfc *p, double x, double y, double w, double h, double lw);
 void kk_pdfc_stroke_line(kk_pdfc *p, double x0, double y0, double x1, double y1, double lw);
 void kk_pdfc_glyphs(kk_pdfc *p, const char *text, PangoGlyphItem *run, double x, double base);
-void kk_pdfc_image(kk_pdfc *p, cairo_surface_t *img, double x, double y, double width);
+void kk_pdfc_image(kk_pdfc *p, kk_image *img, double x, double y, double width);
 void kk_pdfc_begin(kk_pdfc *p, const char *tag, bool leaf, const char *uri);
 void kk_pdfc_end(kk_pdfc *p, const char *tag);
 void kk_pdfc_dest(kk_pdfc *p, const char *name, double x, double y);

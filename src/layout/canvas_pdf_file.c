@@ -17,15 +17,12 @@ static long page_obj(kk_pdfc *p, int i)
 
 static void write_image(kk_pdfc *p, image *im)
 {
-    cairo_surface_t *s = im->img;
-    cairo_surface_flush(s);
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-    int stride = cairo_image_surface_get_stride(s);
-    const unsigned char *d = cairo_image_surface_get_data(s);
-    bool alpha = cairo_image_surface_get_format(s) == CAIRO_FORMAT_ARGB32;
+    int w = kk_image_width(im->img), h = kk_image_height(im->img);
+    const unsigned char *px = kk_image_rgba(im->img);
+    bool translucent = !kk_image_opaque(im->img);
     size_t n = (size_t)w * (size_t)h;
-    unsigned char *rgb = malloc(n * 3), *a = alpha ? malloc(n) : NULL;
-    if (!rgb || (alpha && !a) || !d) {
+    unsigned char *rgb = malloc(n * 3), *a = translucent ? malloc(n) : NULL;
+    if (!rgb || (translucent && !a)) {
         free(rgb);
         free(a);
         kk_pdf_out_begin(p->out, im->obj);   /* keep the file whole */
@@ -33,20 +30,11 @@ static void write_image(kk_pdfc *p, image *im)
         kk_pdf_out_end(p->out);
         return;
     }
-    bool translucent = false;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            uint32_t px;
-            memcpy(&px, d + (size_t)y * (size_t)stride + (size_t)x * 4, 4);
-            unsigned al = alpha ? px >> 24 : 255;
-            unsigned ch[3] = { px >> 16 & 255, px >> 8 & 255, px & 255 };
-            size_t o = (size_t)y * (size_t)w + (size_t)x;
-            for (int k = 0; k < 3; k++)   /* Cairo's pixels are premultiplied */
-                rgb[o * 3 + (size_t)k] = (unsigned char)(al ? (ch[k] * 255 + al / 2) / al : 0);
-            if (a)
-                a[o] = (unsigned char)al;
-            translucent |= al != 255;
-        }
+    for (size_t o = 0; o < n; o++) {
+        memcpy(rgb + o * 3, px + o * 4, 3);
+        if (a)
+            a[o] = px[o * 4 + 3];
+    }
     char dict[160];
     long smask = 0;
     if (translucent) {

@@ -8,6 +8,7 @@
 #define KK_CANVAS_PDF_INT_H
 
 #include "layout/canvas_pdf.h"
+#include "layout/layout_int.h"
 #include "layout/pdf_font.h"
 #include "layout/pdf_out.h"
 #include "util/text.h"
@@ -60,7 +61,7 @@ typedef struct {
 } outline;
 
 typedef struct {
-    cairo_surface_t *img; /* one reference */
+    kk_image *img;        /* one reference */
     long obj;
 } image;
 

@@ -213,18 +213,6 @@ kk_page_geometry kk_compose_geometry(const kk_style *s)
 
 /* ---- the header ---- */
 
-typedef struct png_reader { const unsigned char *data; size_t len, pos; } png_reader;
-
-static cairo_status_t read_png(void *closure, unsigned char *out, unsigned int n)
-{
-    png_reader *r = closure;
-    if (r->pos + n > r->len)
-        return CAIRO_STATUS_READ_ERROR;
-    memcpy(out, r->data + r->pos, n);
-    r->pos += n;
-    return CAIRO_STATUS_SUCCESS;
-}
-
 static void header_text(cctx *c)
 {
     kk_composition *k = c->comp;
@@ -251,13 +239,10 @@ static void header_text(cctx *c)
     k->tab_doctype = c->style->n_tabs > 2 ? c->style->tabs[2] : c->style->page_width / 2 - c->style->margin_left;
     k->header_top = c->style->header_top;
     if (c->opts->logo_png) {
-        png_reader r = { c->opts->logo_png, c->opts->logo_len, 0 };
-        cairo_surface_t *img = cairo_image_surface_create_from_png_stream(read_png, &r);
-        if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
-            k->logo = img;
+        k->logo = kk_image_new_png(c->opts->logo_png, c->opts->logo_len);
+        if (k->logo)
             k->logo_width = c->style->logo_width > 0 ? c->style->logo_width : 100;
-        } else {
-            cairo_surface_destroy(img);
+        else {
             kk_diag_report(c->diag, KK_WARNING, KK_FAIL_NONE, c->style->logo_path, 0, 0, "the logo is not a readable PNG; the documents are made without it");
         }
     }
@@ -319,7 +304,7 @@ void kk_compose_decorate(kk_canvas *cv, int page, int pages, const kk_page_geome
         kk_canvas_fill_rect(cv, 0, k->band_top, g->width, k->band_bottom - k->band_top);
     }
     if (k->logo) {
-        double w = cairo_image_surface_get_width(k->logo), h_ = cairo_image_surface_get_height(k->logo);
+        double w = kk_image_width(k->logo), h_ = kk_image_height(k->logo);
         double scale = k->logo_width / w;
         kk_canvas_image(cv, k->logo, left, y, k->logo_width);
         show(cv, k->ts, &h[KK_HDR_SUBLINE], &k->header, k->subline, left, y + h_ * scale + 2, mid - left - 12, 0);
@@ -491,8 +476,7 @@ void kk_composition_free(kk_composition *k)
     free(k->date);
     free(k->footer);
     free(k->title);
-    if (k->logo)
-        cairo_surface_destroy(k->logo);
+    kk_image_unref(k->logo);
     for (int i = 0; i < KK_HDR_N; i++)
         header_text_clear(&k->hdr[i]);
     for (int i = 0; i < k->npageno; i++)

@@ -22,7 +22,7 @@ struct kk_composition {
     int npageno, pageno_of;       /* its length; the N it was made for */
     char *organization, *subline, *doctype, *number, *date, *footer;
     char *title;
-    cairo_surface_t *logo;
+    kk_image *logo;         /* owned */
     double logo_width;
     kk_text_style header, header_bold, small;
     double tab_doctype;           /* x offset of the document-type column */

@@ -45,8 +45,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
+#include <pango/pango.h>
 #include "util/diag.h"
 
 /* Call first in main, before any thread starts (it sets an environment
@@ -177,9 +176,18 @@ void kk_canvas_set_rgb(kk_canvas *cv, double r, double g, double b);
 void kk_canvas_fill_rect(kk_canvas *cv, double x, double y, double w, double h);
 /* A laid-out text with its top left corner at (x, y). */
 void kk_canvas_show_layout(kk_canvas *cv, PangoLayout *layout, double x, double y);
-/* An image (a Cairo image surface, e.g. a decoded PNG; borrowed) with its
- * top left corner at (x, y), `width` wide, its aspect kept. */
-void kk_canvas_image(kk_canvas *cv, cairo_surface_t *img, double x, double y, double width);
+/* A raster image (8-bit RGBA, not premultiplied), counted references. */
+typedef struct kk_image kk_image;
+/* Decodes a PNG (libpng); NULL when it is not a readable PNG, larger than
+ * 64 M pixels, or memory ran out.  The caller owns one reference. */
+kk_image *kk_image_new_png(const unsigned char *data, size_t len);
+kk_image *kk_image_ref(kk_image *img);   /* returns img */
+void kk_image_unref(kk_image *img);      /* NULL is fine */
+int kk_image_width(const kk_image *img);
+int kk_image_height(const kk_image *img);
+/* An image (borrowed; a canvas keeps a reference while it needs one) with
+ * its top left corner at (x, y), `width` wide, its aspect kept. */
+void kk_canvas_image(kk_canvas *cv, kk_image *img, double x, double y, double width);
 
 /* Called once per page, before the page's body, with no structure leaf open
  * (see above: its marks end up as artifacts).  The colour it sets does not

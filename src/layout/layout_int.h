@@ -7,8 +7,13 @@
 #define KK_LAYOUT_INT_H
 
 #include "layout/layout.h"
-#include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
 #include <stdint.h>
+
+/* An image's pixels: width * height * 4 bytes (RGBA, not premultiplied),
+ * rows top down; opaque when every alpha is 255 (image.c). */
+const unsigned char *kk_image_rgba(const kk_image *img);
+bool kk_image_opaque(const kk_image *img);
 
 /* A laid-out text kept for when it comes back (kept.c). */
 typedef struct kk_kept_layout {

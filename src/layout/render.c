@@ -9,7 +9,6 @@
 #include "util/fs.h"
 #include "util/text.h"
 #include "layout/canvas.h"
-#include <cairo-pdf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,7 +74,7 @@ static void draw_link_line(kk_canvas *cv, const kk_cell *c, PangoLayoutLine *lin
             if (cur == -1)
                 kk_canvas_end(cv, "Span");
             else if (cur >= 0)
-                kk_canvas_end(cv, CAIRO_TAG_LINK);
+                kk_canvas_end(cv, KK_TAG_LINK);
             if (link >= 0)
                 kk_canvas_link_begin(cv, c->links[link].uri);
             else
@@ -94,7 +93,7 @@ static void draw_link_line(kk_canvas *cv, const kk_cell *c, PangoLayoutLine *lin
     if (cur == -1)
         kk_canvas_end(cv, "Span");
     else if (cur >= 0)
-        kk_canvas_end(cv, CAIRO_TAG_LINK);
+        kk_canvas_end(cv, KK_TAG_LINK);
 }
 
 /* Lines [from, to) of a cell; y is the page y of line `from`'s top, dx the
@@ -246,38 +245,16 @@ static bool draw_flow(kk_flow *f, kk_canvas *cv, kk_decorate_fn decorate, void *
     return true;
 }
 
-/* Cairo's output into a kk_buf. */
-static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int n)
-{
-    kk_buf *m = closure;
-    kk_buf_addn(m, (const char *)data, n);
-    return m->oom ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
-}
-
 /* Draws with draw(cv, user) on a Cairo PDF surface into *data: the way for
  * what the PDF canvas cannot write (canvas.h). */
 static bool cairo_pdf(double w, double h, bool (*draw)(kk_canvas *, void *), void *user,
                       unsigned char **data, size_t *len, const char *name, kk_diag *diag)
 {
-    kk_buf m = { 0 };
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(mem_write, &m, w, h);
-    cairo_t *cr = cairo_create(s);
-    kk_canvas *cv = kk_canvas_new_cairo(cr, s);
-    bool ok = cv && draw(cv, user);
-    kk_canvas_free(cv);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    cairo_status_t st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
-    if (!ok || st != CAIRO_STATUS_SUCCESS || m.oom) {
-        kk_sys_error(diag, name, "cannot write the PDF: %s",
-                     m.oom || !ok ? "out of memory" : cairo_status_to_string(st));
-        kk_buf_free(&m);
-        return false;
-    }
-    *len = m.len;
-    *data = (unsigned char *)kk_buf_take(&m);
-    return true;
+    const char *error = NULL;
+    *data = kk_canvas_cairo_pdf(w, h, draw, user, len, &error);
+    if (!*data)
+        kk_sys_error(diag, name, "cannot write the PDF: %s", error);
+    return *data != NULL;
 }
 
 /* The PDF canvas first; Cairo when a font is beyond it.  *canvas says

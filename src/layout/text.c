@@ -8,6 +8,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pango/pangoft2.h>
+
+/* Unhinted outlines and metrics whatever the system's font configuration
+ * says: the PDF is resolution independent and line breaks must not depend
+ * on a rasteriser's grid.  (Pango 1.50 takes positions from HarfBuzz,
+ * unhinted, either way; this keeps the Cairo canvas's glyphs so too.) */
+static void unhinted(FcPattern *pattern, gpointer unused)
+{
+    (void)unused;
+    FcPatternDel(pattern, FC_HINTING);
+    FcPatternAddBool(pattern, FC_HINTING, FcFalse);
+    FcPatternDel(pattern, FC_HINT_STYLE);
+    FcPatternAddInteger(pattern, FC_HINT_STYLE, FC_HINT_NONE);
+}
 
 kk_typesetter *kk_typesetter_new(const char *language)
 {
@@ -15,22 +29,18 @@ kk_typesetter *kk_typesetter_new(const char *language)
     if (!ts)
         return NULL;
     /* A private font map rather than the process default, so that a worker
-     * owns its fontconfig/HarfBuzz caches and frees them. */
-    ts->fontmap = pango_cairo_font_map_new();
+     * owns its fontconfig/HarfBuzz caches and frees them.  Pango's FreeType
+     * map, not its Cairo one: no canvas draws through Pango, and a process
+     * that never falls back to Cairo never loads it (canvas.c). */
+    ts->fontmap = pango_ft2_font_map_new();
+    /* 72 dpi makes one Pango point one PDF unit. */
+    pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(ts->fontmap), 72.0, 72.0);
+    pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(ts->fontmap), unhinted, NULL, NULL);
     ts->ctx = pango_font_map_create_context(ts->fontmap);
     /* KOKOUS_NO_KEPT_LAYOUTS: every text laid out anew, for the test that
      * kept layouts change no byte of the output (40-build) */
     const char *no_kept = getenv("KOKOUS_NO_KEPT_LAYOUTS");
     ts->kept = no_kept && *no_kept ? NULL : kk_kept_new();
-    /* 72 dpi makes one Pango point one PDF unit. */
-    pango_cairo_context_set_resolution(ts->ctx, 72.0);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    /* Unhinted metrics: the PDF is resolution independent and line breaks
-     * must not depend on a rasteriser's grid. */
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(ts->ctx, fo);
-    cairo_font_options_destroy(fo);
     pango_context_set_round_glyph_positions(ts->ctx, FALSE);
     pango_context_set_language(ts->ctx,
                                pango_language_from_string(language ? language : "fi"));

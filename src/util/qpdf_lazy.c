@@ -7,12 +7,12 @@
  * and more start-up time than anything else kokous does before its first
  * page.  So kokous is not linked with it: these definitions of the qpdf
  * C API functions kokous uses (checked against qpdf-c.h) open
- * libqpdf.so.29 on the first call and jump to the real one.  A qpdf
- * function used anywhere else must be added to KK_QPDF_FUNCTIONS, or the
- * link fails naming it.  If the library cannot be opened, kokous stops
- * with an internal error (exit 3): Debian installs it with kokous.
+ * libqpdf.so.29 on the first call and jump to the real one (lazy.h).  If
+ * the library cannot be opened, kokous stops with an internal error
+ * (exit 3): Debian installs it with kokous.
  */
-#include <dlfcn.h>
+#include "util/lazy.h"
+
 #include <glib.h>
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
@@ -70,28 +70,19 @@
     V(void, qpdf_set_suppress_warnings, (qpdf_data qpdf, QPDF_BOOL value), (qpdf, value)) \
     V(void, qpdf_silence_errors, (qpdf_data qpdf), (qpdf))
 
-#define KK_ENUM(ret, name, params, args) KK_##name,
-enum { KK_QPDF_FUNCTIONS(KK_ENUM, KK_ENUM) KK_QPDF_N };
-#undef KK_ENUM
-
-#define KK_NAME(ret, name, params, args) #name,
-static const char *const names[KK_QPDF_N] = { KK_QPDF_FUNCTIONS(KK_NAME, KK_NAME) };
-#undef KK_NAME
-
+enum { KK_QPDF_FUNCTIONS(KK_LAZY_ENUM, KK_LAZY_ENUM) KK_QPDF_N };
+static const char *const names[KK_QPDF_N] = { KK_QPDF_FUNCTIONS(KK_LAZY_NAME, KK_LAZY_NAME) };
 static void *functions[KK_QPDF_N];
 
 static gpointer open_qpdf(gpointer unused)
 {
     (void)unused;
-    void *lib = dlopen(KK_QPDF_SONAME, RTLD_NOW | RTLD_LOCAL);
-    for (size_t i = 0; lib && i < KK_QPDF_N; i++)
-        if (!(functions[i] = dlsym(lib, names[i])))
-            lib = NULL;
-    if (!lib) {
-        fprintf(stderr, "kokous: internal error: cannot use %s: %s\n", KK_QPDF_SONAME, dlerror());
+    const char *error = NULL;
+    if (!kk_lazy_open(KK_QPDF_SONAME, names, functions, KK_QPDF_N, &error)) {
+        fprintf(stderr, "kokous: internal error: cannot use %s: %s\n", KK_QPDF_SONAME, error);
         exit(3);
     }
-    return lib;
+    return functions;
 }
 
 /* The address of the real function (never NULL). */
@@ -102,20 +93,4 @@ static void *real(int which)
     return functions[which];
 }
 
-#define KK_CALL(ret, name, params) \
-    ret(*fn) params;               \
-    void *p = real(KK_##name);     \
-    memcpy(&fn, &p, sizeof p);     /* POSIX: a data pointer holds a function */
-#define KK_R(ret, name, params, args) \
-    ret name params                   \
-    {                                 \
-        KK_CALL(ret, name, params)    \
-        return fn args;               \
-    }
-#define KK_V(ret, name, params, args) \
-    ret name params                   \
-    {                                 \
-        KK_CALL(ret, name, params)    \
-        fn args;                      \
-    }
-KK_QPDF_FUNCTIONS(KK_R, KK_V)
+KK_LAZY_DEFINE(KK_QPDF_FUNCTIONS)

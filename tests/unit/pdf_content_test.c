@@ -21,6 +21,7 @@
 #include "layout/layout.h"
 #include "render/pdf_content.h"
 #include "render/pdf_finish.h"
+#include "util/cairo_lazy.h"
 #include "util/diag.h"
 
 #include <cairo-pdf.h>
@@ -402,6 +403,12 @@ static int filter(void)
 
 int main(int argc, char **argv)
 {
+    /* This test links Cairo for its own untagged PDF, so Cairo's calls to
+     * itself pass through kokous's stand-ins (util/lazy.h): open it first. */
+    if (!kk_cairo_open()) {
+        fprintf(stderr, "cannot open %s\n", KK_CAIRO_SONAME);
+        return 1;
+    }
     if (argc == 2 && strcmp(argv[1], "-f") == 0)
         return filter();
     bool timing = argc == 3 && strcmp(argv[1], "-t") == 0;
