@@ -9,9 +9,9 @@ PKGS     := yaml-0.1 libxml-2.0 pangoft2 cairo-pdf cairo-ft harfbuzz fontconfig 
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libvoikko, libqpdf and libcairo are opened when first needed
+# libvoikko, libqpdf, libcairo and libcrypto are opened when first needed
 # (src/util/*_lazy.c), not linked: they cost every run start-up time
-LAZY_PKGS  = libvoikko libqpdf cairo-pdf cairo-ft
+LAZY_PKGS  = libvoikko libqpdf cairo-pdf cairo-ft openssl
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lhyphen
 # The sonames of the libraries opened on first use, as the installed
 # development files name them (the sources fall back to Debian 12's).
@@ -20,8 +20,9 @@ soname = $(shell objdump -p $(shell pkg-config --variable=libdir $(1) 2>/dev/nul
 QPDF_SONAME    = $(call soname,libqpdf)
 VOIKKO_SONAME  = $(call soname,libvoikko)
 CAIRO_SONAME   = $(call soname,cairo,libcairo)
+CRYPTO_SONAME  = $(call soname,libcrypto)
 LAZY_DEFS  = $(if $(QPDF_SONAME),-DKK_QPDF_SONAME='"$(QPDF_SONAME)"') $(if $(VOIKKO_SONAME),-DKK_VOIKKO_SONAME='"$(VOIKKO_SONAME)"') \
-             $(if $(CAIRO_SONAME),-DKK_CAIRO_SONAME='"$(CAIRO_SONAME)"')
+             $(if $(CAIRO_SONAME),-DKK_CAIRO_SONAME='"$(CAIRO_SONAME)"') $(if $(CRYPTO_SONAME),-DKK_CRYPTO_SONAME='"$(CRYPTO_SONAME)"')
 ALL_CFLAGS = $(WARN) $(CFLAGS) -Isrc -I$(BUILD) -DKK_VERSION='"$(VERSION)"' $(LAZY_DEFS) $(PKG_CFLAGS)
 
 SRC      := $(sort $(wildcard src/*/*.c))

@@ -214,8 +214,9 @@ md.append("")
 md.append(f"Process start alone (exec, loading and linking the shared libraries, exit; medians of {4 * FR}): "
           f"`kokous --version` {st_k:.1f} ms, the yardstick's binary without arguments {st_y:.1f} ms. "
           f"Every Debian library is linked with BIND_NOW, so each library in the process adds symbol "
-          f"lookups at start; kokous also loads libxml2 (with ICU and libstdc++), libcrypto, libyaml, "
-          f"libcmark and libhyphen.\n")
+          f"lookups at start; kokous also loads libxml2 (with ICU and libstdc++), libyaml, libcmark and "
+          f"libhyphen, but not Cairo (with pixman and the X11 libraries), libcrypto, libqpdf or libvoikko, "
+          f"which it opens when a document or a command first needs them (src/util/lazy.h).\n")
 md.append("## Targets\n")
 md.append("| target | measured | met |")
 md.append("|---|---|---|")

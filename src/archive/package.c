@@ -6,6 +6,7 @@
 #include "render/render.h"
 #include "util/embedded.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -16,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <libxml/tree.h>
-#include <openssl/evp.h>
 
 char *kk_arc_join(const char *dir, const char *rel)
 {
@@ -29,13 +29,7 @@ char *kk_arc_join(const char *dir, const char *rel)
 
 bool kk_arc_sha256(const void *data, size_t len, char hex[65])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-        return false;
-    for (unsigned i = 0; i < mdlen; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return true;
+    return kk_sha256_hex(data, len, hex);
 }
 
 unsigned char *kk_arc_read_file(const char *path, size_t *len, kk_diag *diag)

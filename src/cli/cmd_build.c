@@ -33,7 +33,6 @@
 #include <time.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +113,7 @@ typedef struct build {
     int worst;
     bool prefetch;           /* a CPU is free for hyphenating ahead */
     bool prefetched;         /* this process did: its hyphenation cache is warm */
+    bool env_threaded;       /* this process hashed a stamp environment on a thread */
 } build;
 
 typedef struct worker_state {
@@ -139,19 +139,15 @@ static size_t worker_growth(void)
 }
 
 /* Reading the font configuration (FcInit: some 60 XML files and the font
- * cache) is a tenth of a one-document build, and OpenSSL reads its
- * configuration and providers on the first hash.  A thread does both while
- * this one compiles the document XSD and loads the document; warm_ready()
- * waits for it before anything else touches fontconfig or hashes, and
- * before fork(). */
+ * cache) is a tenth of a one-document build.  A thread does it while this
+ * one compiles the document XSD and loads the document; warm_ready() waits
+ * for it before anything else touches fontconfig, and before fork(). */
 static GThread *warm_thread;
 
 static gpointer warm_up(gpointer unused)
 {
     (void)unused;
     FcInit();
-    unsigned char md[EVP_MAX_MD_SIZE];
-    EVP_Digest("", 0, md, NULL, EVP_sha256(), NULL);
     return NULL;
 }
 
@@ -292,6 +288,47 @@ static char *list_outputs(const char *dir)
     return out;
 }
 
+/* The stamp's environment hash of a document (kk_deps_env: its style
+ * files, logo and fonts).  Matching its fonts with fontconfig is ~2 ms the
+ * first time, so the first document of a process with a CPU to spare
+ * computes it on a thread while it is typeset; later ones find the answers
+ * in kk_deps's cache. */
+typedef struct {
+    kk_deps *deps;
+    const char *list;    /* document_deps(); NULL: nothing to hash */
+    char env[KK_HASH_HEX];
+    bool ok;
+    GThread *thread;
+} env_job;
+
+static gpointer env_run(gpointer data)
+{
+    env_job *e = data;
+    e->ok = e->list && kk_deps_env(e->deps, e->list, e->env);
+    return NULL;
+}
+
+static void env_start(env_job *e, kk_deps *deps, const char *list, bool threaded)
+{
+    e->deps = deps;
+    e->list = list;
+    e->thread = threaded ? g_thread_try_new("kokous-stamp", env_run, e, NULL) : NULL;
+    if (!e->thread)
+        env_run(e);
+}
+
+/* The hash into out ("" when there is none); the job is done with. */
+static void env_finish(env_job *e, char out[KK_HASH_HEX])
+{
+    if (e->thread)
+        g_thread_join(e->thread);
+    e->thread = NULL;
+    if (e->ok)
+        memcpy(out, e->env, KK_HASH_HEX);
+    else
+        out[0] = '\0';
+}
+
 static void worker_job(void *state, size_t j, kk_bytes *out)
 {
     build *b = current;
@@ -305,6 +342,7 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
     char *load_text = NULL, *id = NULL, *deps = NULL, *outputs = NULL, *stage = NULL;
     char yaml[KK_HASH_HEX] = "", env[KK_HASH_HEX] = "";
     kk_source *src = NULL;
+    env_job envj = { 0 };
     if (!w || !w->r || !w->res || !w->deps || !d) {
         if (d)
             kk_sys_error(d, in->path, "out of memory, or no fonts: the typesetter did not start");
@@ -333,8 +371,8 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
         deps = st ? document_deps(in, doc, st, style_name ? style_name : "default") : NULL;
         warm_ready();
         kk_hash_file(in->path, yaml);
-        if (!deps || !kk_deps_env(w->deps, deps, env))
-            env[0] = '\0';
+        env_start(&envj, w->deps, deps, b->prefetch && !b->env_threaded);
+        b->env_threaded = true;
     }
     r.loaded = r.loaded && id;
     if (d) {
@@ -357,6 +395,7 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
         fflush(mem);
         r.render_worst = (uint32_t)kk_diag_worst(d);
     }
+    env_finish(&envj, env);
     kk_hyphenate_prefetch_stop();
     kk_doc_free(doc);
     kk_source_free(src);

@@ -3,7 +3,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "render/pdf_object_int.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,8 +3,8 @@
  * pdf_object.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "render/pdf_object_int.h"
+#include "util/hash.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,15 +105,11 @@ static void add_object(kk_buf *b, kk_pdf *p, long num)
  * before the cross-reference section), appended to b. */
 static void add_id(kk_buf *b, const char *data, size_t len)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
-    if (b->oom || !EVP_Digest(data, len, md, &mdlen, EVP_md5(), NULL)) {
+    char hex[33];
+    if (b->oom || !kk_md5_hex(data, len, hex)) {
         b->oom = true;
         return;
     }
-    char hex[2 * EVP_MAX_MD_SIZE + 1];
-    for (unsigned i = 0; i < mdlen; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
     kk_buf_addf(b, " /ID [ <%s> <%s> ]", hex, hex);
 }
 

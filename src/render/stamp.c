@@ -3,9 +3,9 @@
 #include "render/stamp.h"
 #include "util/embedded.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include <fontconfig/fontconfig.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,29 +261,15 @@ bool kk_stamp_save(const kk_stamp *cs, const char *file, kk_diag *diag)
 
 /* ---- hashing ---- */
 
-static void to_hex(const unsigned char *md, char out[KK_HASH_HEX])
-{
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-static void hash_bytes(const void *data, size_t len, char out[KK_HASH_HEX])
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-    to_hex(md, out);
-}
-
 bool kk_hash_file(const char *path, char out[KK_HASH_HEX])
 {
     size_t len;
     unsigned char *b = kk_read_file(path, 256u << 20, &len);
     if (!b)
         return false;
-    hash_bytes(b, len, out);
+    bool ok = kk_sha256_hex(b, len, out);
     free(b);
-    return true;
+    return ok;
 }
 
 typedef struct cached { char *dep, *value; } cached;
@@ -366,7 +352,8 @@ static void file_value(char **v, const char *path, const char *builtin, char *ex
     unsigned char *b = path ? kk_read_file(path, 256u << 20, &len) : NULL;
     char hex[KK_HASH_HEX];
     if (b) {
-        hash_bytes(b, len, hex);
+        if (!kk_sha256_hex(b, len, hex))
+            strcpy(hex, "?");   /* out of memory: never equal to a real hash */
         cat(v, "%s=%s;", path, hex);
         if (ext)
             extends_of((const char *)b, len, ext, extcap);
@@ -375,7 +362,8 @@ static void file_value(char **v, const char *path, const char *builtin, char *ex
     }
     const kk_embedded_file *f = builtin ? kk_embedded_find_file(builtin) : NULL;
     if (f) {
-        hash_bytes(f->data, f->len, hex);
+        if (!kk_sha256_hex(f->data, f->len, hex))
+            strcpy(hex, "?");
         cat(v, "%s=%s;", builtin, hex);
         if (ext)
             extends_of(f->data, f->len, ext, extcap);
@@ -483,9 +471,11 @@ static const char *resolve(kk_deps *d, const char *dep)
 
 bool kk_deps_env(kk_deps *d, const char *deps, char out[KK_HASH_HEX])
 {
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    bool ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-    ok = ok && EVP_DigestUpdate(c, d->salt, strlen(d->salt) + 1);
+    kk_sha256 *h = kk_sha256_new();
+    if (!h)
+        return false;
+    kk_sha256_update(h, d->salt, strlen(d->salt) + 1);
+    bool ok = true;
     char dep[1024];
     for (const char *p = deps; ok && p && *p;) {
         const char *nl = strchr(p, '\n');
@@ -493,13 +483,15 @@ bool kk_deps_env(kk_deps *d, const char *deps, char out[KK_HASH_HEX])
         snprintf(dep, sizeof dep, "%.*s", (int)(l < sizeof dep ? l : sizeof dep - 1), p);
         p += l + (nl != NULL);
         const char *v = resolve(d, dep);
-        ok = v && EVP_DigestUpdate(c, dep, strlen(dep) + 1) && EVP_DigestUpdate(c, v, strlen(v) + 1);
+        ok = v != NULL;
+        if (ok) {
+            kk_sha256_update(h, dep, strlen(dep) + 1);
+            kk_sha256_update(h, v, strlen(v) + 1);
+        }
     }
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    ok = ok && EVP_DigestFinal_ex(c, md, &len);
-    EVP_MD_CTX_free(c);
+    char hex[KK_SHA256_HEX];
+    ok = kk_sha256_finish(h, hex) && ok;
     if (ok)
-        to_hex(md, out);
+        memcpy(out, hex, KK_HASH_HEX);
     return ok;
 }

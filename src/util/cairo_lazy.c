@@ -63,21 +63,10 @@
 enum { KK_CAIRO_FUNCTIONS(KK_LAZY_ENUM, KK_LAZY_ENUM) KK_CAIRO_N };
 static const char *const names[KK_CAIRO_N] = { KK_CAIRO_FUNCTIONS(KK_LAZY_NAME, KK_LAZY_NAME) };
 static void *functions[KK_CAIRO_N];
+static kk_lazy_lib lib = { KK_CAIRO_SONAME, names, functions, KK_CAIRO_N, G_ONCE_INIT };
 
-static gpointer open_cairo(gpointer unused)
-{
-    (void)unused;
-    const char *error = NULL;
-    return kk_lazy_open(KK_CAIRO_SONAME, names, functions, KK_CAIRO_N, &error) ? functions : NULL;
-}
+bool kk_cairo_open(void) { return kk_lazy_load(&lib); }
 
-bool kk_cairo_open(void)
-{
-    static GOnce once = G_ONCE_INIT;
-    return g_once(&once, open_cairo, NULL) != NULL;
-}
-
-/* Called only after kk_cairo_open() said yes. */
-static void *real(int which) { return functions[which]; }
+static void *real(int which) { return kk_lazy_function(&lib, which); }
 
 KK_LAZY_DEFINE(KK_CAIRO_FUNCTIONS)

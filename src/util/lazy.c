@@ -4,17 +4,33 @@
 #include "util/lazy.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
 
-bool kk_lazy_open(const char *soname, const char *const *names, void **functions, size_t n,
-                  const char **error)
+static gpointer load(gpointer data)
 {
+    kk_lazy_lib *lib = data;
     /* RTLD_LOCAL: its symbols stay out of the global scope, so nothing
      * else resolves to them by accident. */
-    void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-    for (size_t i = 0; lib && i < n; i++)
-        if (!(functions[i] = dlsym(lib, names[i])))
-            lib = NULL;
-    if (!lib)
-        *error = dlerror();
-    return lib != NULL;
+    void *h = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
+    for (size_t i = 0; h && i < lib->n; i++)
+        if (!(lib->functions[i] = dlsym(h, lib->names[i])))
+            h = NULL;
+    if (!h)
+        fprintf(stderr, "kokous: cannot use %s: %s\n", lib->soname, dlerror());
+    return h;
+}
+
+bool kk_lazy_load(kk_lazy_lib *lib)
+{
+    return g_once(&lib->once, load, lib) != NULL;
+}
+
+void *kk_lazy_function(kk_lazy_lib *lib, int which)
+{
+    if (!kk_lazy_load(lib)) {
+        fprintf(stderr, "kokous: internal error: %s is part of kokous's installation\n", lib->soname);
+        exit(3);
+    }
+    return lib->functions[which];
 }

@@ -7,9 +7,10 @@
  * A *_lazy.c file lists the functions it stands in for as an X-macro of
  * R(return type, name, (parameters), (arguments)) and V(...) for void
  * functions, checked by the compiler against the library's own header,
- * defines `static void *real(int which)` (the address of the real
- * function), and then expands KK_LAZY_DEFINE over the list: definitions
- * with the library's names that jump to the real ones.  A function used
+ * makes its kk_lazy_lib from the list (KK_LAZY_ENUM, KK_LAZY_NAME), defines
+ * `static void *real(int which)` (usually kk_lazy_function), and then
+ * expands KK_LAZY_DEFINE over the list: definitions with the library's
+ * names that jump to the real ones.  A function used
  * anywhere else must be added to the list, or the link fails naming it.
  * The executable exports none of these names (no linked library refers
  * to them), so the opened library's calls to itself stay its own.
@@ -17,15 +18,30 @@
 #ifndef KK_LAZY_H
 #define KK_LAZY_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
-/* Opens soname and looks up n names into functions[]; false (and
- * functions[] unusable) when the library or one of the names is missing,
- * with dlerror()'s text in *error (static until the next dl* call). */
-bool kk_lazy_open(const char *soname, const char *const *names, void **functions, size_t n,
-                  const char **error);
+/* A library and the functions looked up in it; a *_lazy.c file has one,
+ * static: { soname, names, functions, count, G_ONCE_INIT }. */
+typedef struct kk_lazy_lib {
+    const char *soname;
+    const char *const *names;
+    void **functions;           /* filled by the first kk_lazy_load */
+    size_t n;
+    GOnce once;
+} kk_lazy_lib;
+
+/* Opens the library and looks up every name, once (thread-safe); false
+ * when the library or one of the names is missing. */
+bool kk_lazy_load(kk_lazy_lib *lib);
+
+/* The real function number `which`, loading the library first; when it
+ * cannot be loaded kokous stops with an internal error (exit 3): Debian
+ * installs the library with kokous, so only a broken installation gets
+ * there. */
+void *kk_lazy_function(kk_lazy_lib *lib, int which);
 
 #define KK_LAZY_ENUM(ret, name, params, args) KK_LAZY_##name,
 #define KK_LAZY_NAME(ret, name, params, args) #name,

@@ -15,9 +15,6 @@
 
 #include <glib.h>
 #include <qpdf/qpdf-c.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 /* The Makefile passes the soname of the installed library. */
 #ifndef KK_QPDF_SONAME
@@ -73,24 +70,8 @@
 enum { KK_QPDF_FUNCTIONS(KK_LAZY_ENUM, KK_LAZY_ENUM) KK_QPDF_N };
 static const char *const names[KK_QPDF_N] = { KK_QPDF_FUNCTIONS(KK_LAZY_NAME, KK_LAZY_NAME) };
 static void *functions[KK_QPDF_N];
+static kk_lazy_lib lib = { KK_QPDF_SONAME, names, functions, KK_QPDF_N, G_ONCE_INIT };
 
-static gpointer open_qpdf(gpointer unused)
-{
-    (void)unused;
-    const char *error = NULL;
-    if (!kk_lazy_open(KK_QPDF_SONAME, names, functions, KK_QPDF_N, &error)) {
-        fprintf(stderr, "kokous: internal error: cannot use %s: %s\n", KK_QPDF_SONAME, error);
-        exit(3);
-    }
-    return functions;
-}
-
-/* The address of the real function (never NULL). */
-static void *real(int which)
-{
-    static GOnce once = G_ONCE_INIT;
-    g_once(&once, open_qpdf, NULL);
-    return functions[which];
-}
+static void *real(int which) { return kk_lazy_function(&lib, which); }
 
 KK_LAZY_DEFINE(KK_QPDF_FUNCTIONS)

@@ -161,7 +161,7 @@ expect_grep "cli: style font not installed warning" "$TMP/err" "nofont.yaml:10:8
 # A font with CFF outlines (Inconsolata.otf): the PDF canvas embeds TrueType
 # outlines only, so the document falls back to Cairo, which embeds CFF; the
 # file is whole, its fonts embedded, its text there.
-printf 'extends: default\nfonts:\n  body: {family: Inconsolata, size: 10pt}\n' > "$TMP/st/styles/cff.yaml"
+printf 'extends: lappi\nfonts:\n  body: {family: Inconsolata, size: 10pt}\n' > "$TMP/st/styles/cff.yaml"
 sed 's/^style: lappi$/style: cff/' input/lappi/valiaikainen-valmistelutoimielin-2017-11-21.yaml > "$TMP/st/cff.yaml"
 expect_rc "cli: CFF font builds" 0 kk build -q --no-public --styles "$TMP/st/styles" "$TMP/st/cff.yaml" -o "$TMP/st/cff-out"
 cffpdf=$(ls "$TMP"/st/cff-out/*.pdf 2>/dev/null | head -1)
@@ -171,6 +171,57 @@ if [ -n "$cffpdf" ] && pdffonts "$cffpdf" | grep -q "Inconsolata.*Type 1C.*yes *
 else
     fail "cli: CFF font" "$( [ -n "$cffpdf" ] && pdffonts "$cffpdf")"
 fi
+# ... with the style's logo on every page as one image in the file
+if [ -n "$cffpdf" ] && [ "$(pdfimages -list "$cffpdf" | awk 'NR > 2 && $3 == "image" {print $11}' | sort -u | wc -l)" = 1 ] \
+    && [ "$(pdfimages -list "$cffpdf" | awk 'NR > 2 && $3 == "image"' | wc -l)" = "$(pdfinfo "$cffpdf" | awk '/^Pages:/ {print $2}')" ]; then
+    pass "cli: Cairo fallback draws the logo on every page, one image"
+else
+    fail "cli: Cairo fallback logo" "$( [ -n "$cffpdf" ] && pdfimages -list "$cffpdf")"
+fi
+
+# Libraries opened on first use (src/util/lazy.h): a build whose fonts the
+# PDF canvas embeds maps neither Cairo nor libcrypto, libqpdf or libvoikko
+# for a Swedish document; the Cairo fallback opens Cairo.
+if [ -z "${KOKOUS_SANITIZED:-}${KOKOUS_VALGRIND:-}" ]; then
+    LD_DEBUG=files kk build -q --force --no-public tests/build/svenska.yaml -o "$TMP/lazy" > /dev/null 2> "$TMP/lazy.log"
+    if ! grep -qE "file=lib(cairo|crypto|qpdf|voikko)" "$TMP/lazy.log" && grep -q "file=libpango" "$TMP/lazy.log"; then
+        pass "cli: a build does not load Cairo, libcrypto, libqpdf (nor libvoikko for Swedish)"
+    else
+        fail "cli: libraries loaded by a build" "$(grep -E "file=lib(cairo|crypto|qpdf|voikko)" "$TMP/lazy.log" | head -5)"
+    fi
+    LD_DEBUG=files kk build -q --force --no-public --styles "$TMP/st/styles" "$TMP/st/cff.yaml" -o "$TMP/st/cff-out" > /dev/null 2> "$TMP/lazy.log"
+    expect_grep "cli: the Cairo fallback opens Cairo" "$TMP/lazy.log" "file=libcairo.so"
+fi
+
+# A logo with translucent pixels: the PDF canvas writes its colours as the
+# PNG has them (not through premultiplied alpha, which rounds them) and its
+# alpha as a soft mask; a file that is not a PNG is left out with a warning.
+python3 - "$TMP/st/styles/logos" <<'PY'
+import os, struct, sys, zlib
+os.makedirs(sys.argv[1], exist_ok=True)
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+rows = b"".join(b"\0" + bytes([200, 100, 50, 128]) * 4 for _ in range(2))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 2, 8, 6, 0, 0, 0)) \
+    + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+open(os.path.join(sys.argv[1], "half.png"), "wb").write(png)
+open(os.path.join(sys.argv[1], "broken.png"), "wb").write(b"GIF89a not a png")
+PY
+for l in half broken; do
+    printf 'extends: lappi\nlogo:\n  file: logos/%s.png\n' "$l" > "$TMP/st/styles/logo-$l.yaml"
+    sed "s/^style: lappi\$/style: logo-$l/" input/lappi/valiaikainen-valmistelutoimielin-2017-11-21.yaml > "$TMP/st/logo-$l.yaml"
+done
+expect_rc "cli: translucent logo builds" 0 kk build -q --force --no-public --styles "$TMP/st/styles" "$TMP/st/logo-half.yaml" -o "$TMP/st/logo-half"
+lpdf=$(ls "$TMP"/st/logo-half/*.pdf 2>/dev/null | head -1)
+img=$(pdfimages -list "$lpdf" 2>/dev/null | awk 'NR > 2 && $3 == "image" {print $11; exit}')
+if [ -n "$img" ] && pdfimages -list "$lpdf" | awk 'NR > 2 && $3 == "smask"' | grep -q . \
+    && [ "$(qpdf --show-object="$img" --filtered-stream-data "$lpdf" | od -An -tu1 | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')" = \
+         "$(printf '200 100 50 %.0s' 1 2 3 4 5 6 7 8 | sed 's/ $//')" ]; then
+    pass "cli: a translucent logo keeps its colours and gets a soft mask"
+else
+    fail "cli: translucent logo" "$( [ -n "$lpdf" ] && pdfimages -list "$lpdf")"
+fi
+expect_rc "cli: a logo that is not a PNG still builds" 0 kk build -q --force --no-public --styles "$TMP/st/styles" "$TMP/st/logo-broken.yaml" -o "$TMP/st/logo-broken"
+expect_grep "cli: a logo that is not a PNG is named" "$TMP/err" "logos/broken.png: warning: the logo is not a readable PNG; the documents are made without it"
 
 # make install puts the binary and the man page under DESTDIR/PREFIX, and the
 # installed binary needs nothing from the source tree.

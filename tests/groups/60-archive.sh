@@ -73,6 +73,28 @@ for m in "$M" "$P"/representations/*/METS.xml; do
 done
 [ "$bad" -eq 0 ] && pass "every METS file entry has ID, MIMETYPE, SIZE, CREATED, CHECKSUM, CHECKSUMTYPE" \
     || fail "METS file entries lack attributes"
+# every checksum is the file's SHA-256 as sha256sum computes it
+python3 - "$P" > "$TMP/fixity.txt" <<'PY'
+import hashlib, os, re, sys
+root = sys.argv[1]
+for dirpath, _, names in os.walk(root):
+    for n in names:
+        if n != "METS.xml":
+            continue
+        mets = os.path.join(dirpath, n)
+        text = open(mets, encoding="utf-8").read()
+        for tag in re.findall(r"<mets:(?:file|mdRef) [^>]*>", text):
+            ck = re.search(r'CHECKSUM="([0-9a-f]{64})"', tag)
+            href = re.search(r'xlink:href="([^"]+)"', text[text.index(tag):])
+            if ck and href:
+                path = os.path.join(dirpath, href.group(1).replace("file:", ""))
+                print(ck.group(1), path)
+PY
+if [ -s "$TMP/fixity.txt" ] && sha256sum --quiet -c "$TMP/fixity.txt" > "$TMP/fixity.out" 2>&1; then
+    pass "every METS checksum is the file's SHA-256 ($(wc -l < "$TMP/fixity.txt") files, sha256sum)"
+else
+    fail "METS checksums differ from sha256sum" "$(cat "$TMP/fixity.out")"
+fi
 
 # SÄHKE2: the confidential records are kept and marked
 S="$P/metadata/descriptive/sahke2.xml"
