@@ -5,7 +5,7 @@ DESTDIR  ?=
 CC       ?= cc
 BUILD    ?= build
 
-PKGS     := yaml-0.1 libxml-2.0 pangoft2 cairo-pdf cairo-ft harfbuzz fontconfig libpng libcmark libvoikko libqpdf openssl zlib
+PKGS     := yaml-0.1 libxml-2.0 pangoft2 cairo-pdf cairo-ft harfbuzz fontconfig libpng libcmark libvoikko libqpdf openssl zlib libdeflate
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -101,7 +101,7 @@ bench: all
 
 # libFuzzer over the loader, schema and rules (not part of check: it runs
 # until stopped); the seed corpus is input/ and tests/invalid/.
-FUZZ_SRC := $(filter-out src/cli/% src/layout/% src/render/%,$(SRC))
+FUZZ_SRC := $(filter-out src/cli/% src/layout/% src/render/% src/archive/% src/sign/%,$(SRC))
 fuzz: deps $(BUILD)/embedded_data.c
 	@mkdir -p build/fuzz/corpus
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -Ibuild $(PKG_CFLAGS) \

@@ -2,6 +2,7 @@
  * streams, pages, and the finished file out (see pdf_object.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "render/pdf_object_int.h"
+#include "util/deflate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,9 +358,9 @@ bool kk_pdf_stream_replace(kk_pdf *p, long num, const unsigned char *data, size_
     unsigned char *store;
     size_t n = len;
     if (compress) {
-        uLongf cap = compressBound((uLong)len);
+        size_t cap = kk_deflate_bound(len);
         store = kk_pdf_alloc(p, cap);
-        if (!store || compress2(store, &cap, data, (uLong)len, Z_DEFAULT_COMPRESSION) != Z_OK)
+        if (!store || !kk_deflate(data, len, store, &cap))
             return p->oom = true, false;
         n = cap;
     } else {

@@ -3,12 +3,12 @@
  * pdf_object.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "render/pdf_object_int.h"
+#include "util/deflate.h"
 #include "util/hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 /* Objects per object stream (what qpdf does too). */
 #define OBJSTM_SIZE 100
@@ -218,9 +218,9 @@ static void with_object_streams(kk_buf *b, kk_pdf *p, const long *order, size_t 
         kk_buf all = { 0 };
         kk_buf_addn(&all, head.s ? head.s : "", head.len);
         kk_buf_addn(&all, body.s ? body.s : "", body.len);
-        uLongf clen = compressBound((uLong)all.len);
+        size_t clen = kk_deflate_bound(all.len);
         unsigned char *z = all.oom ? NULL : malloc(clen);
-        if (!z || compress2(z, &clen, (unsigned char *)all.s, (uLong)all.len, Z_DEFAULT_COMPRESSION) != Z_OK) {
+        if (!z || !kk_deflate(all.s, all.len, z, &clen)) {
             b->oom = true;
         } else {
             size_t num = first_stm + s;
@@ -259,12 +259,12 @@ static void with_object_streams(kk_buf *b, kk_pdf *p, const long *order, size_t 
             prev_free = i;
         }
     }
-    uLongf clen = compressBound((uLong)(size * 7));
+    size_t clen = kk_deflate_bound(size * 7);
     unsigned char *z = malloc(clen);
     kk_buf id = { 0 };
     if (!b->oom)
         add_id(&id, b->s, xref);
-    if (!z || !id.s || id.oom || compress2(z, &clen, rows, (uLong)(size * 7), Z_DEFAULT_COMPRESSION) != Z_OK) {
+    if (!z || !id.s || id.oom || !kk_deflate(rows, size * 7, z, &clen)) {
         b->oom = true;
     } else {
         kk_buf_addf(b, "%zu 0 obj\n<< /Type /XRef /Size %zu /W [ 1 4 2 ]", xref_num, size);

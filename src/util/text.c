@@ -147,6 +147,15 @@ void kk_buf_free(kk_buf *b)
     *b = (kk_buf){ 0 };
 }
 
+/* Four hex digits; every non-ASCII text string of a document (the
+ * structure tree's titles, the outline) goes through here. */
+static void add_hex16(kk_buf *b, unsigned long v)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    char s[4] = { digits[v >> 12 & 15], digits[v >> 8 & 15], digits[v >> 4 & 15], digits[v & 15] };
+    kk_buf_addn(b, s, 4);
+}
+
 void kk_buf_add_pdf_text(kk_buf *b, const char *utf8)
 {
     bool ascii = true;
@@ -183,9 +192,10 @@ void kk_buf_add_pdf_text(kk_buf *b, const char *utf8)
             cp = 0xFFFD;
         if (cp >= 0x10000) {
             cp -= 0x10000;
-            kk_buf_addf(b, "%04lX%04lX", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+            add_hex16(b, 0xD800 + (cp >> 10));
+            add_hex16(b, 0xDC00 + (cp & 0x3FF));
         } else {
-            kk_buf_addf(b, "%04lX", cp);
+            add_hex16(b, cp);
         }
     }
     kk_buf_add(b, ">");

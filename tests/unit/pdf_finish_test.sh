@@ -16,8 +16,8 @@ mkdir -p build && rm -rf "$B" && mkdir -p "$B/run1" "$B/run2" || exit 1
 SAN=""
 [ "${KOKOUS_SANITIZED:-0}" = 1 ] && SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 $CC $SAN -std=c11 -Wall -Wextra -Werror -g -Isrc tests/unit/pdf_finish_test.c \
-    src/render/pdf_finish.c src/render/pdf_pdfa.c src/render/pdf_object.c src/render/pdf_file.c src/render/pdf_write.c src/render/pdf_content.c src/render/pdf_docinfo.c src/util/text.c src/util/diag.c src/util/fs.c src/util/hash.c \
-    $(pkg-config --cflags --libs libqpdf cairo-pdf cairo fontconfig zlib glib-2.0) -o build/pdf_finish_test || exit 1
+    src/render/pdf_finish.c src/render/pdf_pdfa.c src/render/pdf_object.c src/render/pdf_file.c src/render/pdf_write.c src/render/pdf_content.c src/render/pdf_docinfo.c src/util/text.c src/util/diag.c src/util/fs.c src/util/hash.c src/util/deflate.c \
+    $(pkg-config --cflags --libs libqpdf cairo-pdf cairo fontconfig zlib libdeflate glib-2.0) -o build/pdf_finish_test || exit 1
 
 run=""
 # pixman keeps a few init-time blocks "still reachable"; those are not ours.

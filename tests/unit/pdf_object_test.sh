@@ -12,8 +12,8 @@ mkdir -p build && rm -rf "$B" && mkdir -p "$B" || exit 1
 SAN=""
 [ "${KOKOUS_SANITIZED:-0}" = 1 ] && SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 $CC $SAN -std=c11 -Wall -Wextra -Werror -Wshadow -g -Isrc tests/unit/pdf_object_test.c \
-    src/render/pdf_object.c src/render/pdf_file.c src/render/pdf_write.c src/util/text.c src/util/diag.c src/util/hash.c \
-    $(pkg-config --cflags --libs zlib glib-2.0) -o build/pdf_object_test || exit 1
+    src/render/pdf_object.c src/render/pdf_file.c src/render/pdf_write.c src/util/text.c src/util/diag.c src/util/hash.c src/util/deflate.c \
+    $(pkg-config --cflags --libs zlib libdeflate glib-2.0) -o build/pdf_object_test || exit 1
 run=""
 [ "${VALGRIND:-0}" = 1 ] && run="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
 $run ./build/pdf_object_test "$B" || fail "C checks"
