@@ -124,9 +124,13 @@ typedef struct worker_state {
 
 static build *current;   /* for a job whose worker state could not be made */
 
-/* A worker grows by well under 1 MB per 1,000 documents (docs/performance.md);
- * one that has grown by this much since its first document is replaced. */
-#define KK_WORKER_GROWTH ((size_t)24 << 20)
+/* A worker's caches fill over its first thousands of documents (hyphenated
+ * words, kept layouts: ~5 MB over 10,000 realistic minutes,
+ * docs/performance.md); one that has grown by this much since its first
+ * document is replaced by a fresh one (a fork and a cold first document,
+ * ~20 ms every few thousand documents), so that a batch's peak memory does
+ * not depend on its size. */
+#define KK_WORKER_GROWTH ((size_t)3 << 20)
 
 /* KOKOUS_WORKER_GROWTH (bytes) overrides it: the tests replace workers
  * after every document that way. */

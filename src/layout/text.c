@@ -10,19 +10,6 @@
 #include <string.h>
 #include <pango/pangoft2.h>
 
-/* Unhinted outlines and metrics whatever the system's font configuration
- * says: the PDF is resolution independent and line breaks must not depend
- * on a rasteriser's grid.  (Pango 1.50 takes positions from HarfBuzz,
- * unhinted, either way; this keeps the Cairo canvas's glyphs so too.) */
-static void unhinted(FcPattern *pattern, gpointer unused)
-{
-    (void)unused;
-    FcPatternDel(pattern, FC_HINTING);
-    FcPatternAddBool(pattern, FC_HINTING, FcFalse);
-    FcPatternDel(pattern, FC_HINT_STYLE);
-    FcPatternAddInteger(pattern, FC_HINT_STYLE, FC_HINT_NONE);
-}
-
 kk_typesetter *kk_typesetter_new(const char *language)
 {
     kk_typesetter *ts = calloc(1, sizeof *ts);
@@ -33,9 +20,12 @@ kk_typesetter *kk_typesetter_new(const char *language)
      * map, not its Cairo one: no canvas draws through Pango, and a process
      * that never falls back to Cairo never loads it (canvas.c). */
     ts->fontmap = pango_ft2_font_map_new();
-    /* 72 dpi makes one Pango point one PDF unit. */
-    pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(ts->fontmap), 72.0, 72.0);
-    pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(ts->fontmap), unhinted, NULL, NULL);
+    /* Nothing more to set: PangoFT2's resolution is 72 dpi, which makes one
+     * Pango point one PDF unit, and Pango 1.50 takes glyph positions from
+     * HarfBuzz, unhinted, whatever fontconfig says about hinting, so line
+     * breaks do not depend on a rasteriser's grid.  (Setting either again
+     * rebuilds the font map's fontconfig state on a thread: ~2 ms of a
+     * one-document build.) */
     ts->ctx = pango_font_map_create_context(ts->fontmap);
     /* KOKOUS_NO_KEPT_LAYOUTS: every text laid out anew, for the test that
      * kept layouts change no byte of the output (40-build) */

@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "layout/layout.h"
+#include "layout/layout_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,23 @@ static kk_flow *kept_case(kk_typesetter *t)
         for (size_t i = 0; i < sizeof sts / sizeof *sts; i++)
             CHECK(kk_flow_paragraph(f, "P", sts[i], LOREM), "kept case paragraph %zu", i);
     return f;
+}
+
+/* One Pango point is one PDF unit: the typesetter's font map works at 72
+ * dpi (text.c relies on PangoFT2's default).  DejaVu Sans's "x" advances
+ * 1212 of 2048 units: 59.18 pt at 100 pt (78.9 at 96 dpi). */
+static void test_resolution(void)
+{
+    PangoLayout *l = pango_layout_new(ts->ctx);
+    PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans 100");
+    pango_layout_set_font_description(l, fd);
+    pango_layout_set_text(l, "x", -1);
+    PangoRectangle logical;
+    pango_layout_get_extents(l, NULL, &logical);
+    double w = (double)logical.width / PANGO_SCALE;
+    CHECK(w > 59.1 && w < 59.3, "a 100 pt DejaVu Sans x is %.2f units wide, not 59.18: the resolution is not 72 dpi", w);
+    pango_font_description_free(fd);
+    g_object_unref(l);
 }
 
 /* A kept layout is reused only where laying the text out anew would give
@@ -488,6 +506,7 @@ int main(int argc, char **argv)
     test_overflow();
     test_tall_label();
     test_kept();
+    test_resolution();
     test_columns(dir);
 
     /* (a), (f), (g): the showcase, twice, plus its dump for the script. */
