@@ -33,6 +33,7 @@
 #include <time.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,7 @@ typedef struct build {
     bool prefetch;           /* a CPU is free for hyphenating ahead */
     bool prefetched;         /* this process did: its hyphenation cache is warm */
     bool env_threaded;       /* this process hashed a stamp environment on a thread */
+    bool forked;             /* jobs run in worker processes */
 } build;
 
 typedef struct worker_state {
@@ -333,6 +335,18 @@ static void env_finish(env_job *e, char out[KK_HASH_HEX])
         out[0] = '\0';
 }
 
+/* Fault injection for the tests (tests/groups/90-batch.sh): a worker
+ * dies as a crash would, on the document whose path contains
+ * KOKOUS_TEST_DIE_ON; the batch must report that one and build the rest.
+ * Only in worker processes (-j2 and up): a single-process build would
+ * take its own command down, as a real crash would. */
+static void die_if_asked(const char *path)
+{
+    const char *on = getenv("KOKOUS_TEST_DIE_ON");
+    if (on && *on && strstr(path, on) && current && current->forked)
+        raise(SIGKILL);
+}
+
 static void worker_job(void *state, size_t j, kk_bytes *out)
 {
     build *b = current;
@@ -352,6 +366,7 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
             kk_sys_error(d, in->path, "out of memory, or no fonts: the typesetter did not start");
         r.load_worst = KK_FAIL_SYSTEM;
     } else {
+        die_if_asked(in->path);
         src = kk_load_document(in->path, in->root, d);
         /* Only the first document of a process: after it the renderer's
          * own cache knows most words, and hyphenating every later document
@@ -708,6 +723,7 @@ static void run(build *b, int jobs, bool force, const char *stamp_file, bool qui
         warm_ready();
         FcInit();   /* before fork: the workers share one parsed font configuration */
     }
+    b->forked = jobs > 1 && b->ntodo > 1;
     b->progress = kk_progress_new(stderr, b->ntodo, !quiet && isatty(STDERR_FILENO));
     current = b;
     kk_batch_ops ops = { .init = worker_init, .work = worker_job, .fini = worker_fini, .done = job_done,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +82,7 @@ typedef struct worker {
     int task_fd;        /* parent writes job numbers */
     int res_fd;         /* parent reads results */
     size_t job;         /* the job it runs */
+    bool child;         /* forked by the parent itself (not by the spawner): waited for */
 } worker;
 
 /* The result header's top bit: the worker exits after this result. */
@@ -125,7 +127,127 @@ static void worker_main(int task_fd, int res_fd, const kk_batch_ops *ops)
     _exit(0);
 }
 
-static bool spawn(worker *w, worker *all, int nall, const kk_batch_ops *ops)
+/* ---- the spawner ----
+ *
+ * A process forked when the batch starts, before the parent keeps records
+ * of any document, that forks every worker.  fork() copies the page
+ * tables, so a worker forked by the parent late in a long batch would
+ * start with the parent's bookkeeping of every document so far resident
+ * in it (~0.5 KB a document), and a worker that replaces a grown one
+ * would begin where the old one ended.  The parent passes the worker's
+ * ends of its two pipes over a socket (SCM_RIGHTS); the spawner forks,
+ * answers with the pid, and reaps its workers.  When it cannot be started
+ * or dies, the parent forks workers itself. */
+typedef struct spawner { pid_t pid; int sock; } spawner;
+
+static bool send_fds(int sock, int a, int b)
+{
+    int fds[2] = { a, b };
+    char byte = 'w', ctl[CMSG_SPACE(sizeof fds)];
+    memset(ctl, 0, sizeof ctl);
+    struct iovec iov = { &byte, 1 };
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof fds);
+    memcpy(CMSG_DATA(c), fds, sizeof fds);
+    ssize_t r;
+    while ((r = sendmsg(sock, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    return r == 1;
+}
+
+/* False at end of file (the parent is done) or on error. */
+static bool recv_fds(int sock, int *a, int *b)
+{
+    int fds[2];
+    char byte, ctl[CMSG_SPACE(sizeof fds)];
+    struct iovec iov = { &byte, 1 };
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl };
+    ssize_t r;
+    while ((r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+        ;
+    struct cmsghdr *c = r == 1 ? CMSG_FIRSTHDR(&m) : NULL;
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof fds))
+        return false;
+    memcpy(fds, CMSG_DATA(c), sizeof fds);
+    *a = fds[0];
+    *b = fds[1];
+    return true;
+}
+
+/* Never returns. */
+static void spawner_main(int sock, const kk_batch_ops *ops)
+{
+    int task_fd, res_fd;
+    while (recv_fds(sock, &task_fd, &res_fd)) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(sock);
+            /* MSG_CMSG_CLOEXEC kept them from any exec; a worker runs in
+             * this program, so that changes nothing for it */
+            worker_main(task_fd, res_fd, ops);
+        }
+        close(task_fd);
+        close(res_fd);
+        if (!write_all(sock, &pid, sizeof pid))   /* pid -1: fork failed */
+            break;
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+    }
+    close(sock);
+    /* the batch is over: the workers end when their task pipes close */
+    while (wait(NULL) > 0 || errno == EINTR)
+        ;
+    _exit(0);
+}
+
+static spawner spawner_start(const kk_batch_ops *ops)
+{
+    spawner sp = { 0, -1 };
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return sp;
+    fflush(NULL);   /* or the child would print the parent's buffered output again */
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        spawner_main(sv[1], ops);
+    }
+    close(sv[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        return sp;
+    }
+    return (spawner){ pid, sv[0] };
+}
+
+static void spawner_stop(spawner *sp)
+{
+    if (sp->sock >= 0)
+        close(sp->sock);
+    sp->sock = -1;
+    int status;
+    while (sp->pid > 0 && waitpid(sp->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    sp->pid = 0;
+}
+
+/* A worker from the spawner, or 0 when it cannot make one. */
+static pid_t spawn_remote(spawner *sp, int task_fd, int res_fd)
+{
+    pid_t pid = 0;
+    if (sp->sock < 0)
+        return 0;
+    if (!send_fds(sp->sock, task_fd, res_fd) || !read_all(sp->sock, &pid, sizeof pid) || pid <= 0) {
+        spawner_stop(sp);   /* gone or failing: the parent forks from now on */
+        return 0;
+    }
+    return pid;
+}
+
+static bool spawn(worker *w, worker *all, int nall, const kk_batch_ops *ops, spawner *sp)
 {
     int task[2], res[2];
     if (pipe(task) != 0)
@@ -134,6 +256,13 @@ static bool spawn(worker *w, worker *all, int nall, const kk_batch_ops *ops)
         close(task[0]);
         close(task[1]);
         return false;
+    }
+    pid_t remote = spawn_remote(sp, task[0], res[1]);
+    if (remote > 0) {
+        close(task[0]);
+        close(res[1]);
+        *w = (worker){ .pid = remote, .task_fd = task[1], .res_fd = res[0], .child = false };
+        return true;
     }
     fflush(NULL);   /* or the child would print the parent's buffered output again */
     pid_t pid = fork();
@@ -144,6 +273,8 @@ static bool spawn(worker *w, worker *all, int nall, const kk_batch_ops *ops)
     if (pid == 0) {
         close(task[1]);
         close(res[0]);
+        if (sp->sock >= 0)
+            close(sp->sock);   /* or the spawner would not see the batch end while this one runs */
         /* a sibling's task pipe held open here would keep it from ever
          * seeing end-of-file when the parent lets it go */
         for (int i = 0; i < nall; i++)
@@ -155,17 +286,18 @@ static bool spawn(worker *w, worker *all, int nall, const kk_batch_ops *ops)
     }
     close(task[0]);
     close(res[1]);
-    *w = (worker){ .pid = pid, .task_fd = task[1], .res_fd = res[0] };
+    *w = (worker){ .pid = pid, .task_fd = task[1], .res_fd = res[0], .child = true };
     return true;
 }
 
+/* The spawner reaps its own workers; the parent waits for those it forked. */
 static void retire(worker *w)
 {
     if (w->task_fd >= 0)
         close(w->task_fd);
     close(w->res_fd);
     int status;
-    while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+    while (w->child && waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
         ;
     w->pid = 0;
 }
@@ -204,6 +336,7 @@ bool kk_batch_run(size_t n, int jobs, const kk_batch_ops *ops)
     struct sigaction ign = { .sa_handler = SIG_IGN }, old;
     sigaction(SIGPIPE, &ign, &old);
 
+    spawner sp = spawner_start(ops);
     worker *w = calloc((size_t)jobs, sizeof *w);
     unsigned char *state = calloc(n, 1);
     unsigned char **res = calloc(n, sizeof *res);
@@ -217,7 +350,7 @@ bool kk_batch_run(size_t n, int jobs, const kk_batch_ops *ops)
         int alive = 0;
         for (int k = 0; k < jobs; k++) {
             if (!w[k].pid && next < n) {
-                if (!spawn(&w[k], w, jobs, ops))
+                if (!spawn(&w[k], w, jobs, ops, &sp))
                     continue;
                 if (!give(&w[k], next)) {
                     retire(&w[k]);
@@ -282,6 +415,7 @@ bool kk_batch_run(size_t n, int jobs, const kk_batch_ops *ops)
     for (int k = 0; w && k < jobs; k++)
         if (w[k].pid > 0)
             retire(&w[k]);
+    spawner_stop(&sp);   /* after the workers' pipes are closed: it waits for them */
     for (size_t i = 0; res && i < n; i++)
         free(res[i]);
     free(w);

@@ -46,9 +46,10 @@ typedef struct kk_batch_ops {
     void *ctx;
     /* A worker whose resident memory has grown by more than this many
      * bytes since its first job exits after the job, and a fresh one takes
-     * over (0 = never): bounds what a long run can leak or fragment.  By
-     * growth rather than by a count of jobs, because a worker forked late
-     * starts with the parent's bookkeeping of every document so far. */
+     * over (0 = never): bounds what a long run can leak or fragment.
+     * Workers are forked by a spawner process forked when the batch
+     * starts, so a fresh worker starts as small as the first one did, not
+     * with the parent's bookkeeping of every document so far. */
     size_t recycle_growth;
 } kk_batch_ops;
 

@@ -115,6 +115,25 @@ kk build input -o "$B/np" -j2 > "$B/np.out" 2>&1
 nostamp "$B/np" "$B/all" > /dev/null 2>&1 && grep -q "skipped 0," "$B/np.out" \
     && pass "batch: a build without --no-public after one with it rebuilds the public PDFs" || fail "batch: stamp ignores --no-public" "$(cat "$B/np.out")"
 
+# A worker that dies (KOKOUS_TEST_DIE_ON: on one document, as a crash would)
+# costs that document only: it is named, the exit code says 3, every other
+# document is built as in a clean run, and no worker or spawner process is
+# left behind; with workers replaced after every document too.
+for grow in "" 1; do
+    rm -rf "$B/died"
+    KOKOUS_WORKER_GROWTH=$grow KOKOUS_TEST_DIE_ON=lappi/valiaikainen kk build input -o "$B/died" -j2 > "$B/died.out" 2> "$B/died.err"; rc=$?
+    left=$(pgrep -f "build input -o $B/died" | wc -l)
+    others=$(cd "$B/all" && ls | grep -v '^lappi-vvt-' | sort)
+    built=$(cd "$B/died" && ls | sort)
+    if [ "$rc" -eq 3 ] && grep -q "valiaikainen-valmistelutoimielin-2017-11-21.yaml: error: kokous stopped while typesetting this document" "$B/died.err" \
+        && [ "$(grep -c "kokous stopped" "$B/died.err")" -eq 1 ] && [ "$others" = "$built" ] && [ "$left" -eq 0 ] \
+        && ! ls "$B/died" | grep -q '^lappi-vvt-'; then
+        pass "batch: a worker that dies costs only its document${grow:+ (workers replaced after every document)}"
+    else
+        fail "batch: a worker that dies (exit $rc, $left processes left)" "$(head -5 "$B/died.err"; diff <(echo "$others") <(echo "$built") | head -5)"
+    fi
+done
+
 # Workers replaced as soon as they grow (KOKOUS_WORKER_GROWTH=1: after every
 # document): the same files and messages, nothing reported as a crash.
 KOKOUS_WORKER_GROWTH=1 kk build input tests/build --excerpt 3 -o "$B/recycled" -j2 > "$B/rec.out" 2> "$B/rec.err"; rc=$?
