@@ -3,62 +3,39 @@
  *
  * The parent expands the inputs, keeps this shard's share, drops the
  * documents the stamp says are up to date, and hands the rest to the pool
- * (render/batch.h).  A job loads, validates and typesets one document into
- * its own staging folder DIR/.kokous-work-PID/J and sends back its
- * diagnostics as text, its id and its file list.  The parent, in input
+ * (render/batch.h).  A job (build_worker.c) loads, validates and typesets
+ * one document into its own staging folder DIR/.kokous-work-PID/J and sends
+ * back its diagnostics as text, its id and its file list.  The parent, in input
  * order, prints the diagnostics, refuses a second document with an id
  * already taken (the batch-wide check cannot run in a worker), and renames
  * the files into DIR.  So the output and the messages are the same for
  * every -j, and a document that fails or crashes leaves nothing behind.
  */
 #define _GNU_SOURCE
+#include "cli/build_int.h"
 #include "cli/cli.h"
 #include "model/ids.h"
 #include "util/text.h"
-#include "cli/progress.h"
-#include "layout/hyphenate.h"
-#include "util/embedded.h"
-#include "model/document.h"
-#include "model/resources.h"
-#include "model/style.h"
-#include "render/batch.h"
-#include "render/render.h"
-#include "render/stamp.h"
 #include "util/fs.h"
-#include "util/xml.h"
-#include "validate/validate.h"
 
 #include <dirent.h>
-#include <glib.h>
-#include <time.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
-#include <signal.h>
+#include <glib.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef KK_VERSION
 #define KK_VERSION "0.0.0"
 #endif
 
+
 /* ---- the result of one job, as it crosses the pipe ---- */
-
-typedef struct result {
-    uint32_t loaded, rendered, load_worst, render_worst, id_line, id_col;
-    const char *id, *load_text, *render_text, *deps, *yaml, *env, *outputs;
-} result;
-
-static void put_u32(kk_bytes *b, uint32_t v) { kk_bytes_put(b, &v, sizeof v); }
-
-static void put_str(kk_bytes *b, const char *s)
-{
-    s = s ? s : "";
-    put_u32(b, (uint32_t)strlen(s));
-    kk_bytes_put(b, s, strlen(s) + 1);
-}
 
 /* Decoding points into the blob (borrowed); false for a truncated one. */
 static bool get_u32(const unsigned char **p, const unsigned char *end, uint32_t *v)
@@ -80,7 +57,7 @@ static bool get_str(const unsigned char **p, const unsigned char *end, const cha
     return true;
 }
 
-static bool decode(const unsigned char *p, size_t len, result *r)
+bool kk_build_decode(const unsigned char *p, size_t len, result *r)
 {
     const unsigned char *end = p + len;
     return get_u32(&p, end, &r->loaded) && get_u32(&p, end, &r->rendered) && get_u32(&p, end, &r->load_worst)
@@ -89,359 +66,6 @@ static bool decode(const unsigned char *p, size_t len, result *r)
            && get_str(&p, end, &r->deps) && get_str(&p, end, &r->yaml) && get_str(&p, end, &r->env)
            && get_str(&p, end, &r->outputs);
 }
-
-/* ---- shared by parent and workers ---- */
-
-typedef struct build {
-    kk_render_opts opts;
-    kk_input *inputs;
-    size_t ninputs;
-    size_t *todo;            /* input indexes to build, in order */
-    size_t ntodo;
-    bool *skip;              /* per input: up to date */
-    char *stage;             /* DIR/.kokous-work-PID */
-    char salt[512];
-    /* parent only */
-    kk_diag *diag;
-    kk_stamp *stamp;
-    bool stamp_dirty;
-    kk_progress *progress;
-    char **claimed;          /* ids claimed, open addressing */
-    char **claimed_by;       /* the path that claimed each */
-    size_t claim_cap;
-    size_t next_input;       /* skipped documents before it are accounted for */
-    size_t built, skipped, failed, excerpts;
-    int worst;
-    bool prefetch;           /* a CPU is free for hyphenating ahead */
-    bool prefetched;         /* this process did: its hyphenation cache is warm */
-    bool env_threaded;       /* this process hashed a stamp environment on a thread */
-    bool forked;             /* jobs run in worker processes */
-} build;
-
-typedef struct worker_state {
-    kk_renderer *r;
-    kk_resources *res;
-    kk_deps *deps;
-} worker_state;
-
-static build *current;   /* for a job whose worker state could not be made */
-
-/* A worker's caches fill over its first thousands of documents (hyphenated
- * words, kept layouts: ~5 MB over 10,000 realistic minutes,
- * docs/performance.md); one that has grown by this much since its first
- * document is replaced by a fresh one (a fork and a cold first document,
- * ~20 ms every few thousand documents), so that a batch's peak memory does
- * not depend on its size. */
-#define KK_WORKER_GROWTH ((size_t)3 << 20)
-
-/* KOKOUS_WORKER_GROWTH (bytes) overrides it: the tests replace workers
- * after every document that way. */
-static size_t worker_growth(void)
-{
-    const char *v = getenv("KOKOUS_WORKER_GROWTH");
-    char *end;
-    unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
-    return v && *v && !*end && n > 0 ? (size_t)n : KK_WORKER_GROWTH;
-}
-
-/* Reading the font configuration (FcInit: some 60 XML files and the font
- * cache) is a tenth of a one-document build.  A thread does it while this
- * one compiles the document XSD and loads the document; warm_ready() waits
- * for it before anything else touches fontconfig, and before fork(). */
-static GThread *warm_thread;
-
-static gpointer warm_up(gpointer unused)
-{
-    (void)unused;
-    FcInit();
-    return NULL;
-}
-
-static void warm_start(void)
-{
-    warm_thread = g_thread_try_new("kokous-warm-up", warm_up, NULL, NULL);
-}
-
-static void warm_ready(void)
-{
-    if (warm_thread)
-        g_thread_join(warm_thread);
-    warm_thread = NULL;
-}
-
-static void *worker_init(void *ctx)
-{
-    build *b = ctx;
-    worker_state *w = calloc(1, sizeof *w);
-    if (!w)
-        return NULL;
-    w->r = kk_renderer_new(&b->opts);
-    w->res = kk_resources_new(b->opts.styles_dir);
-    w->deps = kk_deps_new(b->opts.styles_dir, b->salt);
-    return w;
-}
-
-static void worker_fini(void *state)
-{
-    worker_state *w = state;
-    if (!w)
-        return;
-    kk_renderer_free(w->r);
-    kk_resources_free(w->res);
-    kk_deps_free(w->deps);
-    free(w);
-}
-
-static void collect_text(xmlNodePtr n, GPtrArray *texts)
-{
-    for (; n; n = n->next) {
-        if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
-            g_ptr_array_add(texts, n->content);
-        else if (n->type == XML_ELEMENT_NODE)
-            collect_text(n->children, texts);
-    }
-}
-
-/* Hyphenation looks up every long word in a dictionary, a fifth of the time
- * of a fresh one-document build: a second thread starts on the document's
- * words (then its language's labels) while this one sets up fonts and
- * styles.  It only ever saves time (hyphenate.h). */
-static void start_prefetch(const kk_source *src)
-{
-    xmlNodePtr root = xmlDocGetRootElement(kk_source_doc(src));
-    const char *lang = kk_child_text(root, "language");
-    lang = lang ? lang : "fi";
-    GPtrArray *texts = g_ptr_array_new();
-    collect_text(root ? root->children : NULL, texts);
-    char path[64];
-    snprintf(path, sizeof path, "styles/locale/%.8s.yaml", lang);
-    const kk_embedded_file *labels = kk_embedded_find(path);
-    if (labels)
-        g_ptr_array_add(texts, (gpointer)labels->data);
-    kk_hyphenate_prefetch_start(lang, (const char *const *)texts->pdata, texts->len);
-    g_ptr_array_free(texts, TRUE);
-}
-
-static int by_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* What the document was made from besides its YAML (see stamp.h), one per
- * line, sorted.  Attachments count by their existence: that is all the
- * validator looks at.  Caller frees. */
-static char *document_deps(const kk_input *in, const kk_doc *doc, const kk_style *st, const char *style_name)
-{
-    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(lines, g_strdup_printf("root %s", in->root));
-    g_ptr_array_add(lines, g_strdup_printf("style %s", style_name));
-    if (st->logo_path)
-        g_ptr_array_add(lines, g_strdup_printf("logo %s", st->logo_path));
-    const kk_font *fonts[] = { &st->body, &st->heading, &st->title, &st->header, &st->small };
-    for (size_t i = 0; i < 5; i++)
-        g_ptr_array_add(lines, g_strdup_printf("font %s", fonts[i]->family ? fonts[i]->family : "Sans"));
-    const char *slash = strrchr(in->path, '/');
-    int dirlen = slash ? (int)(slash - in->path) + 1 : 0;
-    for (size_t i = 0; i < doc->nitems; i++)
-        for (size_t k = 0; k < doc->items[i].nattachments; k++)
-            if (doc->items[i].attachments[k].file)
-                g_ptr_array_add(lines, g_strdup_printf("exists %.*s%s", dirlen, in->path, doc->items[i].attachments[k].file));
-    g_ptr_array_sort(lines, by_str);
-    GString *s = g_string_new(NULL);
-    for (guint i = 0; i < lines->len; i++) {
-        const char *l = g_ptr_array_index(lines, i);
-        if (!strchr(l, '\n') && (!i || strcmp(l, g_ptr_array_index(lines, i - 1))))
-            g_string_append_printf(s, "%s\n", l);
-    }
-    g_ptr_array_free(lines, TRUE);
-    char *out = strdup(s->str);
-    g_string_free(s, TRUE);
-    return out;
-}
-
-/* The files a document wrote into its staging folder, "name\tsize\n",
- * sorted.  Caller frees. */
-static char *list_outputs(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return strdup("");
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char **v = realloc(names, (n + 1) * sizeof *v);
-        if (!v)
-            break;
-        names = v;
-        if ((names[n] = strdup(e->d_name)))
-            n++;
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof *names, by_str);
-    GString *s = g_string_new(NULL);
-    for (size_t i = 0; i < n; i++) {
-        char *p = g_strdup_printf("%s/%s", dir, names[i]);
-        struct stat st;
-        if (stat(p, &st) == 0)
-            g_string_append_printf(s, "%s\t%lld\n", names[i], (long long)st.st_size);
-        g_free(p);
-        free(names[i]);
-    }
-    free(names);
-    char *out = strdup(s->str);
-    g_string_free(s, TRUE);
-    return out;
-}
-
-/* The stamp's environment hash of a document (kk_deps_env: its style
- * files, logo and fonts).  Matching its fonts with fontconfig is ~2 ms the
- * first time, so the first document of a process with a CPU to spare
- * computes it on a thread while it is typeset; later ones find the answers
- * in kk_deps's cache. */
-typedef struct {
-    kk_deps *deps;
-    const char *list;    /* document_deps(); NULL: nothing to hash */
-    char env[KK_HASH_HEX];
-    bool ok;
-    GThread *thread;
-} env_job;
-
-static gpointer env_run(gpointer data)
-{
-    env_job *e = data;
-    e->ok = e->list && kk_deps_env(e->deps, e->list, e->env);
-    return NULL;
-}
-
-static void env_start(env_job *e, kk_deps *deps, const char *list, bool threaded)
-{
-    e->deps = deps;
-    e->list = list;
-    e->thread = threaded ? g_thread_try_new("kokous-stamp", env_run, e, NULL) : NULL;
-    if (!e->thread)
-        env_run(e);
-}
-
-/* The hash into out ("" when there is none); the job is done with. */
-static void env_finish(env_job *e, char out[KK_HASH_HEX])
-{
-    if (e->thread)
-        g_thread_join(e->thread);
-    e->thread = NULL;
-    if (e->ok)
-        memcpy(out, e->env, KK_HASH_HEX);
-    else
-        out[0] = '\0';
-}
-
-/* Fault injection for the tests (tests/groups/90-batch.sh): a worker
- * dies as a crash would, on the document whose path contains
- * KOKOUS_TEST_DIE_ON; the batch must report that one and build the rest.
- * Only in worker processes (-j2 and up): a single-process build would
- * take its own command down, as a real crash would. */
-static void die_if_asked(const char *path)
-{
-    const char *on = getenv("KOKOUS_TEST_DIE_ON");
-    if (on && *on && strstr(path, on) && current && current->forked)
-        raise(SIGKILL);
-}
-
-static void worker_job(void *state, size_t j, kk_bytes *out)
-{
-    build *b = current;
-    worker_state *w = state;
-    const kk_input *in = &b->inputs[b->todo[j]];
-    char *text = NULL;
-    size_t tlen = 0;
-    FILE *mem = open_memstream(&text, &tlen);
-    kk_diag *d = mem ? kk_diag_new(KK_DIAG_TEXT, mem) : NULL;
-    result r = { 0 };
-    char *load_text = NULL, *id = NULL, *deps = NULL, *outputs = NULL, *stage = NULL;
-    char yaml[KK_HASH_HEX] = "", env[KK_HASH_HEX] = "";
-    kk_source *src = NULL;
-    env_job envj = { 0 };
-    if (!w || !w->r || !w->res || !w->deps || !d) {
-        if (d)
-            kk_sys_error(d, in->path, "out of memory, or no fonts: the typesetter did not start");
-        r.load_worst = KK_FAIL_SYSTEM;
-    } else {
-        die_if_asked(in->path);
-        src = kk_load_document(in->path, in->root, d);
-        /* Only the first document of a process: after it the renderer's
-         * own cache knows most words, and hyphenating every later document
-         * again on the side cost a -j1 batch half again its CPU time. */
-        if (src && b->prefetch && !b->prefetched) {
-            start_prefetch(src);
-            b->prefetched = true;
-        }
-        r.loaded = src && kk_resources_check_document(w->res, src, d);
-    }
-    kk_doc *doc = r.loaded ? kk_doc_new(src, d) : NULL;
-    if (doc) {
-        id = strdup(doc->id);
-        xmlNodePtr root = xmlDocGetRootElement(kk_source_doc(src));
-        xmlNodePtr at = kk_child(root, "id");
-        kk_pos p = at ? kk_source_value_pos(src, at) : (kk_pos){ 1, 1 };
-        r.id_line = p.line;
-        r.id_col = p.col;
-        const char *style_name = kk_child_text(root, "style");
-        const kk_style *st = kk_resources_document_style(w->res, src, d);
-        deps = st ? document_deps(in, doc, st, style_name ? style_name : "default") : NULL;
-        warm_ready();
-        kk_hash_file(in->path, yaml);
-        env_start(&envj, w->deps, deps, b->prefetch && !b->env_threaded);
-        b->env_threaded = true;
-    }
-    r.loaded = r.loaded && id;
-    if (d) {
-        fflush(mem);
-        load_text = strndup(text ? text : "", tlen);
-        r.load_worst = (uint32_t)kk_diag_worst(d);
-    }
-    size_t load_len = tlen;
-    if (r.loaded) {
-        stage = g_strdup_printf("%s/%zu", b->stage, j);
-        size_t errors = kk_diag_error_count(d);
-        if (mkdir(stage, 0755) != 0)
-            kk_sys_error(d, b->opts.out_dir, "cannot write into the output folder: %s", strerror(errno));
-        else {
-            warm_ready();
-            kk_renderer_set_out_dir(w->r, stage);
-            r.rendered = kk_render_document(w->r, src, d) && kk_diag_error_count(d) == errors;
-        }
-        outputs = list_outputs(stage);
-        fflush(mem);
-        r.render_worst = (uint32_t)kk_diag_worst(d);
-    }
-    env_finish(&envj, env);
-    kk_hyphenate_prefetch_stop();
-    kk_doc_free(doc);
-    kk_source_free(src);
-    kk_diag_free(d);
-    if (mem)
-        fclose(mem);
-    put_u32(out, r.loaded);
-    put_u32(out, r.rendered);
-    put_u32(out, r.load_worst);
-    put_u32(out, r.render_worst);
-    put_u32(out, r.id_line);
-    put_u32(out, r.id_col);
-    put_str(out, id);
-    put_str(out, load_text);
-    put_str(out, text && tlen > load_len ? text + load_len : "");
-    put_str(out, deps);
-    put_str(out, yaml);
-    put_str(out, env);
-    put_str(out, outputs);
-    free(text);
-    free(load_text);
-    free(id);
-    free(deps);
-    free(outputs);
-    g_free(stage);
-}
-
 
 /* ---- the parent's side: ids, files, stamp, in input order ---- */
 
@@ -557,7 +181,7 @@ static void job_done(void *ctx, size_t j, const unsigned char *blob, size_t len)
     b->next_input = i + 1;
     result r;
     bool ok = false;
-    if (!blob || !decode(blob, len, &r)) {
+    if (!blob || !kk_build_decode(blob, len, &r)) {
         kk_progress_clear(b->progress);
         kk_sys_error(b->diag, path, "kokous stopped while typesetting this document (an internal error: please "
                      "report it with this file); the other documents are not affected");
@@ -652,7 +276,7 @@ static bool up_to_date(const kk_stamp_entry *e, const kk_input *in, const char *
 {
     char yaml[KK_HASH_HEX], env[KK_HASH_HEX];
     if (e)
-        warm_ready();
+        kk_build_warm_ready();
     return e && kk_hash_file(in->path, yaml) && !strcmp(yaml, e->yaml) && kk_stamp_outputs_present(e, out_dir)
            && kk_deps_env(deps, e->deps, env) && !strcmp(env, e->env);
 }
@@ -720,19 +344,18 @@ static void run(build *b, int jobs, bool force, const char *stamp_file, bool qui
     size_t running = (size_t)jobs < b->ntodo ? (size_t)jobs : b->ntodo;
     b->prefetch = running < (size_t)kk_batch_cpus();
     if (jobs > 1 && b->ntodo > 1) {
-        warm_ready();
+        kk_build_warm_ready();
         FcInit();   /* before fork: the workers share one parsed font configuration */
     }
     b->forked = jobs > 1 && b->ntodo > 1;
     b->progress = kk_progress_new(stderr, b->ntodo, !quiet && isatty(STDERR_FILENO));
-    current = b;
-    kk_batch_ops ops = { .init = worker_init, .work = worker_job, .fini = worker_fini, .done = job_done,
-                         .ctx = b, .recycle_growth = worker_growth() };
+    kk_batch_ops ops = kk_build_worker_ops(b);
+    ops.done = job_done;
     if (b->ntodo && !kk_batch_run(b->ntodo, jobs, &ops)) {
         kk_progress_clear(b->progress);
         kk_sys_error(b->diag, NULL, "cannot start worker processes: %s", strerror(errno));
     }
-    warm_ready();
+    kk_build_warm_ready();
     pass_skipped(b, b->ninputs);
     kk_progress_free(b->progress);
     b->progress = NULL;
@@ -812,10 +435,10 @@ int kk_cmd_build(int argc, char **argv)
     }
     if (!jobs)
         jobs = kk_batch_cpus();
-    warm_start();
+    kk_build_warm_start();
     b.diag = kk_diag_new(KK_DIAG_TEXT, stderr);
     if (!b.diag || !kk_mkdirs(b.opts.out_dir, b.diag)) {
-        warm_ready();
+        kk_build_warm_ready();
         int rc = b.diag ? kk_exit_code(b.diag) : 3;
         kk_diag_free(b.diag);
         free(paths);
@@ -839,7 +462,7 @@ int kk_cmd_build(int argc, char **argv)
     char *stamp_file = shard_n ? g_strdup_printf("%s/.kokous-stamp-%u-of-%u", b.opts.out_dir, shard_k, shard_n)
                                : g_strdup_printf("%s/.kokous-stamp", b.opts.out_dir);
     run(&b, jobs, force, stamp_file, quiet);
-    warm_ready();
+    kk_build_warm_ready();
     if (b.opts.excerpt_section && !b.excerpts && b.ninputs)
         kk_diag_report(b.diag, KK_WARNING, KK_FAIL_NONE, NULL, 0, 0, "no document has § %d: no excerpt written", b.opts.excerpt_section);
     if (!quiet) {
