@@ -5,15 +5,11 @@
  * which of them are used, and the emitter only ever inserts U+00AD, so the
  * letters of the text can never change whatever a dictionary does.
  */
-#define _GNU_SOURCE /* strdup, SCHED_IDLE */
-#include "layout/hyphenate.h"
+#define _GNU_SOURCE /* strdup */
+#include "layout/hyphenate_int.h"
 #include "util/text.h"
 
 #include <glib.h>
-#include <pthread.h>
-#include <sched.h>
-#include <hyphen.h>
-#include <libvoikko/voikko.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,14 +19,6 @@
  * limit is 255 characters and libhyphen keeps small fixed buffers. */
 #define KK_HY_MAX_CHARS 100
 
-/* The cache is cleared wholesale when full: simple, bounded (well under
- * 1 MB) and it cannot influence output.  It starts small and doubles while
- * half full: a document has a few hundred long words, and a table of the
- * full size cost a fresh process hundreds of page faults to fill and to
- * sweep when freed. */
-#define KK_HY_CACHE_SLOTS 32768u
-#define KK_HY_CACHE_FIRST 1024u
-
 /* Plain-text view of one whitespace-delimited chunk, used only to recognise
  * URLs and addresses; longer chunks are not prose and are left alone. */
 #define KK_HY_CHUNK_MAX 256
@@ -38,46 +26,6 @@
 #define KK_HY_DICT_DIR "/usr/share/hyphen/"
 
 static const char kk_shy[] = "\xC2\xAD";
-
-typedef enum { KK_HY_NONE, KK_HY_VOIKKO, KK_HY_PATTERNS } kk_hy_backend;
-
-typedef struct {
-    char *key;              /* owned; NULL marks an empty slot */
-    char *val;              /* owned; NULL means "word stays as it is" */
-    size_t klen;
-    uint32_t hash;
-} kk_hy_slot;
-
-struct kk_hyphenator {
-    kk_hy_backend backend;
-    struct VoikkoHandle *voikko;    /* owned, KK_HY_VOIKKO only */
-    HyphenDict *dict;               /* owned, KK_HY_PATTERNS only */
-    bool latin1;                    /* dict wants ISO-8859-1 input */
-    int lmin, rmin;                 /* letters kept before / after a break */
-    unsigned min_word;
-    kk_hy_slot *slots;              /* owned, allocated on first use */
-    size_t cap;                     /* slots, a power of two */
-    size_t count;
-    char lang[16];                  /* as given to kk_hyphenator_new */
-    GMutex *lock;                   /* a prefetcher's: held while its cache changes */
-    const gint *stop;               /* a prefetcher's: set when it is to stop */
-};
-
-/* The words of the document being typeset, hyphenated ahead on a second
- * thread by a hyphenator of its own (see kk_hyphenate_prefetch_start).
- * `h` and h's cache are read and written under `lock`; the thread only
- * adds to the cache, so it reads its own cache without the lock. */
-typedef struct {
-    GMutex lock;
-    GThread *thread;
-    kk_hyphenator *h;               /* owned; set by the thread, under lock */
-    char lang[16];
-    char **texts;                   /* owned */
-    size_t ntexts;
-    gint stop;
-} kk_hy_prefetch;
-
-static kk_hy_prefetch *prefetch;    /* set and cleared by the main thread only */
 
 /* ------------------------------------------------------------------ */
 /* Character classes                                                   */
@@ -118,96 +66,6 @@ static bool is_joiner(gunichar c)
 static bool is_connector(gunichar c)
 {
     return is_joiner(c) || c == '\'' || c == 0x2019;
-}
-
-/* ------------------------------------------------------------------ */
-/* Cache                                                               */
-
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-    return (uint32_t)kk_hash_bytes(s, n);
-}
-
-static void cache_clear(kk_hyphenator *h)
-{
-    if (!h->slots)
-        return;
-    for (size_t i = 0; i < h->cap && h->count; i++)
-        if (h->slots[i].key) {
-            free(h->slots[i].key);
-            free(h->slots[i].val);
-            h->slots[i].key = NULL;
-            h->slots[i].val = NULL;
-            h->count--;
-        }
-    h->count = 0;
-}
-
-/* Returns the slot holding word, or NULL when it is not cached.  The slot
- * stays owned by the cache. */
-static const kk_hy_slot *cache_find(const kk_hyphenator *h, const char *w,
-                                    size_t n, uint32_t hash)
-{
-    if (!h->slots)
-        return NULL;
-    for (size_t i = hash & (h->cap - 1);; i = (i + 1) & (h->cap - 1)) {
-        const kk_hy_slot *s = &h->slots[i];
-        if (!s->key)
-            return NULL;
-        if (s->hash == hash && s->klen == n && memcmp(s->key, w, n) == 0)
-            return s;
-    }
-}
-
-static void slot_put(kk_hy_slot *slots, size_t cap, kk_hy_slot v)
-{
-    size_t i = v.hash & (cap - 1);
-    while (slots[i].key)
-        i = (i + 1) & (cap - 1);
-    slots[i] = v;
-}
-
-/* Makes room for one more entry: the first table, a doubled one, or (at
- * the full size) an emptied one.  False when out of memory. */
-static bool cache_room(kk_hyphenator *h)
-{
-    if (h->slots && h->count < h->cap / 2)
-        return true;
-    if (h->slots && h->cap >= KK_HY_CACHE_SLOTS) {
-        cache_clear(h);
-        return true;
-    }
-    size_t cap = h->slots ? h->cap * 2 : KK_HY_CACHE_FIRST;
-    kk_hy_slot *slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        return false;
-    for (size_t i = 0; h->slots && i < h->cap; i++)
-        if (h->slots[i].key)
-            slot_put(slots, cap, h->slots[i]);
-    free(h->slots);
-    h->slots = slots;
-    h->cap = cap;
-    return true;
-}
-
-/* Takes ownership of val.  Failure to cache is harmless (the word is simply
- * computed again next time), so nothing is reported. */
-static void cache_put(kk_hyphenator *h, const char *w, size_t n,
-                      uint32_t hash, char *val)
-{
-    if (!cache_room(h)) {
-        free(val);
-        return;
-    }
-    char *key = malloc(n + 1);
-    if (!key) {
-        free(val);
-        return;
-    }
-    memcpy(key, w, n);
-    key[n] = '\0';
-    slot_put(h->slots, h->cap, (kk_hy_slot){ key, val, n, hash });
-    h->count++;
 }
 
 /* ------------------------------------------------------------------ */
@@ -282,7 +140,7 @@ void kk_hyphenator_free(kk_hyphenator *h)
 {
     if (!h)
         return;
-    cache_clear(h);
+    kk_hy_cache_clear(h);
     free(h->slots);
     if (h->voikko)
         voikkoTerminate(h->voikko);
@@ -620,31 +478,11 @@ static size_t read_word(kk_hy_scan *sc, size_t i, size_t end, bool *eligible)
     return i;
 }
 
-/* The word as the prefetcher already hyphenated it: true when it had it,
- * with *hy a copy of its answer (owned by the caller; NULL = unchanged). */
-static bool prefetched(const kk_hyphenator *h, const kk_hy_word *w, uint32_t hash, char **hy, bool *oom)
-{
-    /* h->lock first: the prefetch thread itself never reads `prefetch` */
-    if (h->lock || !prefetch || strcmp(prefetch->lang, h->lang))
-        return false;
-    bool found = false;
-    if (!g_mutex_trylock(&prefetch->lock))
-        return false;
-    const kk_hy_slot *s = prefetch->h ? cache_find(prefetch->h, w->bytes, w->len, hash) : NULL;
-    if (s) {
-        found = true;
-        *hy = s->val ? strdup(s->val) : NULL;
-        *oom = s->val && !*hy;
-    }
-    g_mutex_unlock(&prefetch->lock);
-    return found;
-}
-
 static void emit_word(kk_hy_scan *sc)
 {
     kk_hy_word *w = &sc->word;
-    uint32_t hash = hash_bytes(w->bytes, w->len);
-    const kk_hy_slot *s = cache_find(sc->h, w->bytes, w->len, hash);
+    uint32_t hash = kk_hy_hash(w->bytes, w->len);
+    const kk_hy_slot *s = kk_hy_cache_find(sc->h, w->bytes, w->len, hash);
     if (s) {
         if (s->val)
             kk_buf_addn(&sc->out, s->val, strlen(s->val));
@@ -654,7 +492,7 @@ static void emit_word(kk_hy_scan *sc)
     }
     bool oom = false;
     char *hy = NULL;
-    if (!prefetched(sc->h, w, hash, &hy, &oom))
+    if (!kk_hy_prefetched(sc->h, w->bytes, w->len, hash, &hy, &oom))
         hy = hyphenate_word(sc->h, w, &oom);
     if (oom) {
         sc->out.oom = true;
@@ -666,7 +504,7 @@ static void emit_word(kk_hy_scan *sc)
         kk_buf_addn(&sc->out, w->bytes, w->len);
     if (sc->h->lock)
         g_mutex_lock(sc->h->lock);
-    cache_put(sc->h, w->bytes, w->len, hash, hy);
+    kk_hy_cache_put(sc->h, w->bytes, w->len, hash, hy);
     if (sc->h->lock)
         g_mutex_unlock(sc->h->lock);
 }
@@ -748,72 +586,3 @@ char *kk_hyphenate(kk_hyphenator *h, const char *text, bool markup)
     return res;
 }
 
-/* ------------------------------------------------------------------ */
-/* Prefetching                                                         */
-
-static gpointer prefetch_run(gpointer data)
-{
-    kk_hy_prefetch *p = data;
-    kk_hyphenator *h = kk_hyphenator_new(p->lang);
-    if (!h)
-        return NULL;
-    h->lock = &p->lock;
-    h->stop = &p->stop;
-    /* From here on only a CPU nothing else wants: the thread that typesets
-     * (and Pango's own font threads, and other workers) never wait for it;
-     * it never holds what they need (the library is open, and they skip
-     * its cache rather than wait for the lock). */
-    struct sched_param sp = { 0 };
-    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
-    g_mutex_lock(&p->lock);
-    p->h = h;
-    g_mutex_unlock(&p->lock);
-    for (size_t i = 0; i < p->ntexts && !g_atomic_int_get(&p->stop); i++)
-        free(kk_hyphenate(h, p->texts[i], false));
-    return NULL;
-}
-
-static void prefetch_free(kk_hy_prefetch *p)
-{
-    for (size_t i = 0; i < p->ntexts; i++)
-        free(p->texts[i]);
-    free(p->texts);
-    kk_hyphenator_free(p->h);
-    g_mutex_clear(&p->lock);
-    free(p);
-}
-
-bool kk_hyphenate_prefetch_start(const char *lang, const char *const *texts, size_t n)
-{
-    kk_hyphenate_prefetch_stop();
-    if (!lang || !n)
-        return false;
-    kk_hy_prefetch *p = calloc(1, sizeof *p);
-    if (!p)
-        return false;
-    g_mutex_init(&p->lock);
-    g_strlcpy(p->lang, lang, sizeof p->lang);
-    p->texts = calloc(n, sizeof *p->texts);
-    bool ok = p->texts != NULL;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = (p->texts[p->ntexts++] = strdup(texts[i] ? texts[i] : "")) != NULL;
-    if (ok)
-        p->thread = g_thread_try_new("kokous-hyphenate", prefetch_run, p, NULL);
-    if (!p->thread) {
-        prefetch_free(p);
-        return false;
-    }
-    prefetch = p;
-    return true;
-}
-
-void kk_hyphenate_prefetch_stop(void)
-{
-    kk_hy_prefetch *p = prefetch;
-    if (!p)
-        return;
-    prefetch = NULL;
-    g_atomic_int_set(&p->stop, 1);
-    g_thread_join(p->thread);
-    prefetch_free(p);
-}
