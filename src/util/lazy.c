@@ -16,9 +16,7 @@ static gpointer load(gpointer data)
     for (size_t i = 0; h && i < lib->n; i++)
         if (!(lib->functions[i] = dlsym(h, lib->names[i])))
             h = NULL;
-    if (!h)
-        fprintf(stderr, "kokous: cannot use %s: %s\n", lib->soname, dlerror());
-    return h;
+    return h;   /* on failure dlerror() keeps the reason for kk_lazy_function */
 }
 
 bool kk_lazy_load(kk_lazy_lib *lib)
@@ -29,7 +27,9 @@ bool kk_lazy_load(kk_lazy_lib *lib)
 void *kk_lazy_function(kk_lazy_lib *lib, int which)
 {
     if (!kk_lazy_load(lib)) {
-        fprintf(stderr, "kokous: internal error: %s is part of kokous's installation\n", lib->soname);
+        const char *why = dlerror();
+        fprintf(stderr, "kokous: internal error: cannot use %s (%s); it is part of kokous's installation\n",
+                lib->soname, why ? why : "not found");
         exit(3);
     }
     return lib->functions[which];
