@@ -60,13 +60,8 @@
                                            cairo_pdf_outline_flags_t flags), \
       (s, parent_id, utf8, link_attribs, flags))
 
-enum { KK_CAIRO_FUNCTIONS(KK_LAZY_ENUM, KK_LAZY_ENUM) KK_CAIRO_N };
-static const char *const names[KK_CAIRO_N] = { KK_CAIRO_FUNCTIONS(KK_LAZY_NAME, KK_LAZY_NAME) };
-static void *functions[KK_CAIRO_N];
-static kk_lazy_lib lib = { KK_CAIRO_SONAME, names, functions, KK_CAIRO_N, G_ONCE_INIT };
+KK_LAZY_LIBRARY(KK_CAIRO_FUNCTIONS, KK_CAIRO_SONAME)
 
 bool kk_cairo_open(void) { return kk_lazy_load(&lib); }
-
-static void *real(int which) { return kk_lazy_function(&lib, which); }
 
 KK_LAZY_DEFINE(KK_CAIRO_FUNCTIONS)

@@ -93,11 +93,6 @@
     R(X509 *, d2i_X509, (X509 **a, const unsigned char **in, long len), (a, in, len)) \
     R(int, i2d_CMS_ContentInfo, (const CMS_ContentInfo *a, unsigned char **out), (a, out))
 
-enum { KK_CRYPTO_FUNCTIONS(KK_LAZY_ENUM, KK_LAZY_ENUM) KK_CRYPTO_N };
-static const char *const names[KK_CRYPTO_N] = { KK_CRYPTO_FUNCTIONS(KK_LAZY_NAME, KK_LAZY_NAME) };
-static void *functions[KK_CRYPTO_N];
-static kk_lazy_lib lib = { KK_CRYPTO_SONAME, names, functions, KK_CRYPTO_N, G_ONCE_INIT };
-
-static void *real(int which) { return kk_lazy_function(&lib, which); }
+KK_LAZY_LIBRARY(KK_CRYPTO_FUNCTIONS, KK_CRYPTO_SONAME)
 
 KK_LAZY_DEFINE(KK_CRYPTO_FUNCTIONS)

@@ -1,16 +1,16 @@
 /*
  * lazy.h — libraries kokous opens the first time it calls them, instead of
- * linking them: libqpdf (signing, verifying), libcairo (the fallback
- * canvas).  Every library linked is mapped and relocated by every run, the
- * runs that never call it too, and Debian links each with BIND_NOW.
+ * linking them: libqpdf and libcrypto (signing, verifying), libvoikko
+ * (Finnish hyphenation), libcairo (the fallback canvas).  Every library
+ * linked is mapped and relocated by every run, the runs that never call
+ * it too, and Debian links each with BIND_NOW.
  *
  * A *_lazy.c file lists the functions it stands in for as an X-macro of
  * R(return type, name, (parameters), (arguments)) and V(...) for void
- * functions, checked by the compiler against the library's own header,
- * makes its kk_lazy_lib from the list (KK_LAZY_ENUM, KK_LAZY_NAME), defines
- * `static void *real(int which)` (usually kk_lazy_function), and then
- * expands KK_LAZY_DEFINE over the list: definitions with the library's
- * names that jump to the real ones.  A function used
+ * functions, checked by the compiler against the library's own header;
+ * KK_LAZY_LIBRARY(list, soname) makes the file's library `lib` and
+ * `real()` from it, and KK_LAZY_DEFINE(list) the definitions with the
+ * library's names that jump to the real ones.  A function used
  * anywhere else must be added to the list, or the link fails naming it.
  * The executable exports none of these names (no linked library refers
  * to them), so the opened library's calls to itself stay its own.
@@ -63,5 +63,14 @@ void *kk_lazy_function(kk_lazy_lib *lib, int which);
         fn args;                           \
     }
 #define KK_LAZY_DEFINE(list) list(KK_LAZY_R, KK_LAZY_V)
+
+/* The file's `static kk_lazy_lib lib` of the functions in `list`, and
+ * `real(which)`: their addresses, the library opened on the first call. */
+#define KK_LAZY_LIBRARY(list, soname)                                                          \
+    enum { list(KK_LAZY_ENUM, KK_LAZY_ENUM) KK_LAZY_COUNT };                                   \
+    static const char *const lazy_names[KK_LAZY_COUNT] = { list(KK_LAZY_NAME, KK_LAZY_NAME) }; \
+    static void *lazy_functions[KK_LAZY_COUNT];                                                \
+    static kk_lazy_lib lib = { soname, lazy_names, lazy_functions, KK_LAZY_COUNT, G_ONCE_INIT }; \
+    static void *real(int which) { return kk_lazy_function(&lib, which); }
 
 #endif

@@ -67,11 +67,6 @@
     V(void, qpdf_set_suppress_warnings, (qpdf_data qpdf, QPDF_BOOL value), (qpdf, value)) \
     V(void, qpdf_silence_errors, (qpdf_data qpdf), (qpdf))
 
-enum { KK_QPDF_FUNCTIONS(KK_LAZY_ENUM, KK_LAZY_ENUM) KK_QPDF_N };
-static const char *const names[KK_QPDF_N] = { KK_QPDF_FUNCTIONS(KK_LAZY_NAME, KK_LAZY_NAME) };
-static void *functions[KK_QPDF_N];
-static kk_lazy_lib lib = { KK_QPDF_SONAME, names, functions, KK_QPDF_N, G_ONCE_INIT };
-
-static void *real(int which) { return kk_lazy_function(&lib, which); }
+KK_LAZY_LIBRARY(KK_QPDF_FUNCTIONS, KK_QPDF_SONAME)
 
 KK_LAZY_DEFINE(KK_QPDF_FUNCTIONS)
