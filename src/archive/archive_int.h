@@ -11,6 +11,7 @@
 #include <libxml/xmlwriter.h>
 #include "archive/archive.h"
 #include "model/document.h"
+#include "util/hash.h"
 
 #define KK_ARC_PROFILE "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
 #define KK_ARC_TYPE "Textual works \xe2\x80\x93 Digital"
@@ -32,7 +33,7 @@ typedef struct kk_arc_file {
     int doc;               /* index into kk_arc_package.docs, -1 = none */
     const char *ext;       /* static: "pdf", "xml", "yaml" for document files */
     size_t size;
-    char sha256[65];
+    char sha256[KK_SHA256_HEX];
 } kk_arc_file;
 
 typedef struct kk_arc_doc {
@@ -67,9 +68,6 @@ bool kk_arc_add_file(kk_arc_package *p, const char *rel, kk_arc_where where, con
 
 /* "DIR/REL", caller frees; NULL on allocation failure. */
 char *kk_arc_join(const char *dir, const char *rel);
-
-/* SHA-256 of a buffer as 64 lowercase hex digits + NUL into `hex`. */
-bool kk_arc_sha256(const void *data, size_t len, char hex[65]);
 
 /* Whole file into memory (NUL added, not counted).  Caller frees.  NULL
  * after reporting. */

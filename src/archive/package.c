@@ -27,11 +27,6 @@ char *kk_arc_join(const char *dir, const char *rel)
     return p;
 }
 
-bool kk_arc_sha256(const void *data, size_t len, char hex[65])
-{
-    return kk_sha256_hex(data, len, hex);
-}
-
 unsigned char *kk_arc_read_file(const char *path, size_t *len, kk_diag *diag)
 {
     /* no size limit of its own: a package holds what the documents made */
@@ -70,7 +65,7 @@ bool kk_arc_add_file(kk_arc_package *p, const char *rel, kk_arc_where where, con
     f->doc = doc;
     f->ext = ext;
     f->size = len;
-    bool ok = f->path && kk_arc_sha256(data, len, f->sha256);
+    bool ok = f->path && kk_sha256_hex(data, len, f->sha256);
     free(data);
     if (!ok) {
         free(f->path);

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "archive/archive_int.h"
 #include "util/embedded.h"
+#include "util/hash.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -194,8 +195,8 @@ static void check_entry(verifier *v, const char *mets_rel, const xmlNode *holder
     v->listed[idx] = true;
     char *size = attr(holder, NULL, "SIZE"), *sum = attr(holder, NULL, "CHECKSUM"),
          *type = attr(holder, NULL, "CHECKSUMTYPE");
-    char actual[65] = "";
-    kk_arc_sha256(e->data, e->len, actual);
+    char actual[KK_SHA256_HEX] = "";
+    kk_sha256_hex(e->data, e->len, actual);
     if (!size || strtoull(size, NULL, 10) != e->len || strspn(size, "0123456789") != strlen(size))
         kk_error(v->diag, where(v, rel), 0, 0, "size is %zu bytes, %s says %s", e->len, mets_rel, size ? size : "nothing");
     if (!type || strcmp(type, "SHA-256"))
@@ -289,12 +290,12 @@ static void check_hash(verifier *v, const char *meta_rel, const char *path, cons
     if (!path || !hash)
         return;
     const kk_arc_entry *e = kk_arc_tree_find(&v->tree, path);
-    char actual[65] = "";
+    char actual[KK_SHA256_HEX] = "";
     if (!e) {
         kk_error(v->diag, where(v, path), 0, 0, "described in %s but missing from the package", meta_rel);
         return;
     }
-    kk_arc_sha256(e->data, e->len, actual);
+    kk_sha256_hex(e->data, e->len, actual);
     if (strcasecmp(actual, hash))
         kk_error(v->diag, where(v, path), 0, 0, "SHA-256 is %s, %s says %s", actual, meta_rel, hash);
 }

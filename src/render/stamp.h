@@ -27,8 +27,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "util/diag.h"
+#include "util/hash.h"
 
-enum { KK_HASH_HEX = 65 };   /* 64 hex digits and NUL */
+enum { KK_HASH_HEX = KK_SHA256_HEX };   /* a SHA-256 in hex (util/hash.h) */
 
 typedef struct kk_stamp_output { char *name; long long size; } kk_stamp_output;
 
