@@ -11,13 +11,7 @@
 # under valgrind; TIMING=1 prints the cost of the rewrite.
 # Needs: qpdf poppler-utils python3 libqpdf-dev libpango1.0-dev libvoikko-dev
 # libhyphen-dev fonts-dejavu-core.
-set -u
-CC=${CC:-cc}
-B=build/pdf_content_test.d
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-mkdir -p build && rm -rf "$B" && mkdir -p "$B/run1" "$B/run2" || exit 1
+. "$(dirname "$0")/common.sh"
 $CC -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -g -O2 -Isrc \
     tests/unit/pdf_content_test.c src/render/pdf_content.c src/render/pdf_finish.c src/render/pdf_pdfa.c src/render/pdf_object.c src/render/pdf_file.c src/render/pdf_write.c src/util/fs.c src/util/hash.c src/util/deflate.c \
     src/render/pdf_docinfo.c src/util/text.c src/layout/text.c src/layout/kept.c src/layout/flow.c src/layout/paginate.c src/layout/render.c src/layout/canvas.c src/layout/canvas_pdf.c src/layout/canvas_pdf_file.c src/layout/image.c src/layout/pdf_font.c src/layout/ttf_subset.c src/layout/pdf_out.c src/util/cairo_lazy.c src/util/lazy.c src/util/diag.c \
@@ -72,5 +66,4 @@ for p in j["pages"]:
             sys.exit(1)
 EOF
 
-if [ $fails -eq 0 ]; then echo "pdf_content_test.sh: all checks passed"; else echo "pdf_content_test.sh: $fails failure(s)"; fi
-[ $fails -eq 0 ]
+finish

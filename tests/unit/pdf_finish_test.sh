@@ -5,16 +5,7 @@
 # the C part under valgrind.  Needs: qpdf poppler-utils icc-profiles-free
 # libqpdf-dev libcairo2-dev; optional: libpdfbox2-java default-jre-headless
 # libactivation-java libjaxb-api-java.
-set -u
-CC=${CC:-cc}
-B=build/pdf_finish_test.d
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-mkdir -p build && rm -rf "$B" && mkdir -p "$B/run1" "$B/run2" || exit 1
-# under make asan, the test program is sanitized too
-SAN=""
-[ "${KOKOUS_SANITIZED:-0}" = 1 ] && SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+. "$(dirname "$0")/common.sh"
 $CC $SAN -std=c11 -Wall -Wextra -Werror -g -Isrc tests/unit/pdf_finish_test.c \
     src/render/pdf_finish.c src/render/pdf_pdfa.c src/render/pdf_object.c src/render/pdf_file.c src/render/pdf_write.c src/render/pdf_content.c src/render/pdf_docinfo.c src/util/text.c src/util/diag.c src/util/fs.c src/util/hash.c src/util/deflate.c \
     $(pkg-config --cflags --libs libqpdf cairo-pdf cairo fontconfig zlib libdeflate glib-2.0) -o build/pdf_finish_test || exit 1
@@ -83,5 +74,4 @@ else
     echo "PDFBox preflight not installed; skipped"
 fi
 
-if [ $fails -eq 0 ]; then echo "pdf_finish_test.sh: all checks passed"; else echo "pdf_finish_test.sh: $fails failure(s)"; fi
-[ $fails -eq 0 ]
+finish

@@ -12,15 +12,7 @@
 # ttf_subset.c (a mutant, to see the checks fail).  Needs: qpdf
 # poppler-utils libpango1.0-dev libharfbuzz-dev libfreetype-dev
 # fonts-noto-core fonts-dejavu-core.
-set -u
-CC=${CC:-cc}
-B=build/pdf_font_test.d
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-mkdir -p build && rm -rf "$B" && mkdir -p "$B/run1" "$B/run2" || exit 1
-SAN=""
-[ "${KOKOUS_SANITIZED:-0}" = 1 ] && SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+. "$(dirname "$0")/common.sh"
 SUBSET_C=${TTF_SUBSET_C:-src/layout/ttf_subset.c}
 WARN="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -g -O2 -Isrc"
 $CC $SAN $WARN tests/unit/pdf_font_test.c "${PDF_FONT_C:-src/layout/pdf_font.c}" "$SUBSET_C" src/layout/pdf_out.c src/util/text.c \
@@ -78,5 +70,4 @@ else
     fail "fonts.pdf missing"
 fi
 
-if [ $fails -eq 0 ]; then echo "ok: pdf_font_test.sh"; else echo "FAIL: pdf_font_test.sh: $fails failure(s)"; fi
-[ $fails -eq 0 ]
+finish

@@ -1,16 +1,7 @@
 #!/usr/bin/env bash
 # pdf_object_test.sh — builds and runs tests/unit/pdf_object_test.c, then
 # checks the files it wrote with qpdf (the independent reader).
-set -u
-CC=${CC:-cc}
-B=build/pdf_object_test.d
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-mkdir -p build && rm -rf "$B" && mkdir -p "$B" || exit 1
-# under make asan, the test program is sanitized too
-SAN=""
-[ "${KOKOUS_SANITIZED:-0}" = 1 ] && SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+. "$(dirname "$0")/common.sh"
 $CC $SAN -std=c11 -Wall -Wextra -Werror -Wshadow -g -Isrc tests/unit/pdf_object_test.c \
     src/render/pdf_object.c src/render/pdf_file.c src/render/pdf_write.c src/util/text.c src/util/diag.c src/util/hash.c src/util/deflate.c \
     $(pkg-config --cflags --libs zlib libdeflate glib-2.0) -o build/pdf_object_test || exit 1
@@ -34,4 +25,4 @@ for f in classic objstm; do
         *) fail "$f.pdf keeps objects: $kept" ;;
     esac
 done
-if [ $fails -eq 0 ]; then echo "pdf_object_test.sh: all checks passed"; else echo "pdf_object_test.sh: $fails failure(s)"; exit 1; fi
+finish
