@@ -15,6 +15,17 @@
 const unsigned char *kk_image_rgba(const kk_image *img);
 bool kk_image_opaque(const kk_image *img);
 
+/* HarfBuzz shaping a word at a time, the words kept (shape_cache.c).
+ * Counts of runs shaped from words, runs shaped whole, and words found in
+ * or added to the cache, since the process started. */
+typedef struct kk_shape_cache_counts {
+    unsigned long runs, whole, hits, misses;
+} kk_shape_cache_counts;
+void kk_shape_cache_get_counts(kk_shape_cache_counts *out);
+/* Off: every run shaped whole, as KOKOUS_NO_SHAPE_CACHE=1 does; the words
+ * kept so far are forgotten either way. */
+void kk_shape_cache_set_enabled(bool on);
+
 /* A laid-out text kept for when it comes back (kept.c). */
 typedef struct kk_kept_layout {
     char *key;               /* owned (g_free): style, width and markup */

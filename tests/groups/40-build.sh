@@ -48,6 +48,18 @@ if diff -r "$OUT" "$TMP/build2" > "$TMP/diff.txt"; then pass "build: two builds 
 KOKOUS_NO_KEPT_LAYOUTS=1 kk build --quiet input tests/build -o "$TMP/build3" --excerpt 3 > /dev/null 2>&1
 if diff -r -x .kokous-stamp "$OUT" "$TMP/build3" > "$TMP/diff.txt"; then pass "build: kept layouts change nothing"
 else fail "build: kept layouts change the output" "$(head "$TMP/diff.txt")"; fi
+# Shaping a word at a time, the words kept (src/layout/shape_cache.c),
+# gives the very bytes that HarfBuzz shaping every run whole gives; and the
+# cache is in use: libpango's hb_shape is bound to kokous's.
+KOKOUS_NO_SHAPE_CACHE=1 kk build --quiet input tests/build -o "$TMP/build-whole" --excerpt 3 > /dev/null 2>&1
+if diff -r -x .kokous-stamp "$OUT" "$TMP/build-whole" > "$TMP/diff.txt"; then pass "build: the word shaping cache changes nothing"
+else fail "build: the word shaping cache changes the output" "$(head "$TMP/diff.txt")"; fi
+if [ -z "${KOKOUS_SANITIZED:-}${KOKOUS_VALGRIND:-}" ]; then
+    LD_DEBUG=bindings kk build -q --force --no-public tests/build/svenska.yaml -o "$TMP/bind" > /dev/null 2> "$TMP/bind.log"
+    if grep -q "binding file .*libpango-1.0.so.* to .*kokous.*symbol \`hb_shape'" "$TMP/bind.log"; then
+        pass "build: Pango's hb_shape calls go to the word shaping cache"
+    else fail "build: Pango's hb_shape is not bound to kokous" "$(grep "hb_shape'" "$TMP/bind.log" | head -3)"; fi
+fi
 # The PDF canvas draws what Cairo draws: the same text in the same order
 # (pdftotext -raw: content order, not pdftotext's guess at columns) on the
 # same pages (KOKOUS_CAIRO_PDF=1 draws every document with Cairo, the

@@ -1,0 +1,516 @@
+/*
+ * shape_cache.c — HarfBuzz shaping a word at a time, the words kept.
+ *
+ * Why: shaping is the largest single cost of typesetting a document (about
+ * 45% of kokous's instructions per document, bench/profile.md), and Pango
+ * 1.50 keeps nothing: every document's every run of text (an item: one
+ * font, up to a paragraph) is shaped whole, though minutes repeat the same
+ * words from page to page and from meeting to meeting.  Browsers shape a
+ * word at a time and keep the words (Blink's and Gecko's word caches); this
+ * file does the same beneath Pango.  It defines hb_shape(), to which the
+ * dynamic linker binds libpango's calls (a symbol the executable defines
+ * comes before the library's), cuts the run at its spaces, takes each word
+ * from the cache or shapes it alone with HarfBuzz's own hb_shape_full(),
+ * and puts the glyphs back into Pango's buffer as if HarfBuzz had shaped
+ * the whole run.
+ *
+ * Cutting at U+0020 changes nothing only when nothing in the font reaches
+ * across a space, so a run is shaped whole, exactly as before, unless:
+ *  - the font has no OpenType lookup that involves the space glyph (no kern
+ *    pair or ligature with a space), no legacy 'kern' table and no AAT
+ *    tables; checked once per face, as Gecko does;
+ *  - the run is left-to-right Latin or Common script, which HarfBuzz sets
+ *    with its default shaper: it reads no context outside the run;
+ *  - no word begins with a mark or a joiner (which would make one cluster
+ *    with the space before it), and the features are global.
+ * The tests build every input/ document with and without the cache
+ * (KOKOUS_NO_SHAPE_CACHE=1) and compare the PDFs byte for byte.
+ *
+ * The cache is bounded (KK_SHAPE_CACHE_BYTES; emptied when full) and one
+ * mutex guards it: a worker lays out on one thread at a time.
+ */
+#include "layout/layout_int.h"
+#include <glib.h>
+#include <hb.h>
+#include <hb-aat.h>
+#include <hb-ot.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KK_SHAPE_CACHE_BYTES (2u << 20)
+#define KK_SHAPE_MAX_CONTEXTS 256
+#define KK_SHAPE_MAX_FEATURES 16
+
+/* Everything besides the text that decides what HarfBuzz returns. */
+typedef struct shape_context {
+    uintptr_t font;                 /* serial of the font (font_serial()) */
+    int x_scale, y_scale;
+    unsigned x_ppem, y_ppem;
+    float ptem;
+    hb_direction_t direction;
+    hb_script_t script;
+    hb_language_t language;
+    hb_buffer_flags_t flags;        /* without BOT/EOT: those are per word */
+    hb_buffer_cluster_level_t cluster_level;
+    hb_codepoint_t invisible, replacement, not_found;
+    unsigned nfeatures;
+    hb_feature_t features[KK_SHAPE_MAX_FEATURES];
+} shape_context;
+
+/* One shaped word: its glyphs, then positions, then characters and their
+ * clusters, inline.  Clusters are relative to the word's first character's
+ * (Pango gives a hyphen it adds at a line's end its soft hyphen's cluster,
+ * so the characters alone do not say what the clusters are). */
+typedef struct shaped_word {
+    struct shaped_word *next;       /* hash chain */
+    uint32_t hash;
+    uint16_t context;
+    uint16_t edges;                 /* HB_BUFFER_FLAG_BOT / EOT it had */
+    uint32_t nchars, nglyphs;
+    hb_glyph_info_t glyphs[];
+} shaped_word;
+
+static hb_glyph_position_t *word_positions(shaped_word *w)
+{
+    return (hb_glyph_position_t *)(w->glyphs + w->nglyphs);
+}
+
+static hb_codepoint_t *word_chars(shaped_word *w)
+{
+    return (hb_codepoint_t *)(word_positions(w) + w->nglyphs);
+}
+
+static unsigned *word_clusters(shaped_word *w)
+{
+    return (unsigned *)(word_chars(w) + w->nchars);
+}
+
+/* A piece of the run being shaped. */
+typedef struct segment {
+    unsigned start, nchars;         /* in the run's characters */
+    unsigned cluster;               /* of its first character */
+    unsigned edges;
+    uint32_t hash;
+    shaped_word *word;
+} segment;
+
+static struct {
+    GMutex lock;
+    int enabled;                    /* 0 = not decided yet, 1 on, -1 off */
+    shape_context contexts[KK_SHAPE_MAX_CONTEXTS];
+    unsigned ncontexts;
+    shaped_word **buckets;          /* owned, nbuckets long */
+    size_t nbuckets, nwords, bytes;
+    hb_buffer_t *scratch;           /* owned: where one word is shaped */
+    segment *segs;                  /* owned, capsegs long */
+    size_t capsegs;
+    uintptr_t next_font;
+    kk_shape_cache_counts counts;
+} cache;
+
+static hb_user_data_key_t font_serial_key, face_verdict_key;
+
+static void forget_words(void)
+{
+    for (size_t i = 0; i < cache.nbuckets; i++) {
+        shaped_word *w = cache.buckets[i];
+        while (w) {
+            shaped_word *next = w->next;
+            g_free(w);
+            w = next;
+        }
+    }
+    g_free(cache.buckets);
+    cache.buckets = NULL;
+    cache.nbuckets = cache.nwords = cache.bytes = 0;
+    cache.ncontexts = 0;
+}
+
+/* Frees what the cache holds at exit, so that leak checkers see nothing. */
+static void cache_release(void)
+{
+    g_mutex_lock(&cache.lock);
+    forget_words();
+    if (cache.scratch)
+        hb_buffer_destroy(cache.scratch);
+    cache.scratch = NULL;
+    g_free(cache.segs);
+    cache.segs = NULL;
+    cache.capsegs = 0;
+    g_mutex_unlock(&cache.lock);
+}
+
+static bool cache_enabled(void)
+{
+    if (!cache.enabled) {
+        const char *off = getenv("KOKOUS_NO_SHAPE_CACHE");
+        cache.enabled = off && *off ? -1 : 1;
+        atexit(cache_release);
+    }
+    return cache.enabled > 0;
+}
+
+void kk_shape_cache_set_enabled(bool on)
+{
+    g_mutex_lock(&cache.lock);
+    cache_enabled();
+    cache.enabled = on ? 1 : -1;
+    forget_words();
+    g_mutex_unlock(&cache.lock);
+}
+
+void kk_shape_cache_get_counts(kk_shape_cache_counts *out)
+{
+    g_mutex_lock(&cache.lock);
+    *out = cache.counts;
+    g_mutex_unlock(&cache.lock);
+}
+
+/* ---- may this font be cut at spaces? ------------------------------------ */
+
+static bool set_has(hb_set_t *s, hb_codepoint_t g)
+{
+    return !hb_set_is_empty(s) && hb_set_has(s, g);
+}
+
+static bool lookups_avoid(hb_face_t *face, hb_tag_t table, hb_codepoint_t space)
+{
+    unsigned n = hb_ot_layout_table_get_lookup_count(face, table);
+    hb_set_t *sets[4];
+    for (int k = 0; k < 4; k++)
+        sets[k] = hb_set_create();
+    bool avoid = true;
+    for (unsigned i = 0; i < n && avoid; i++) {
+        for (int k = 0; k < 4; k++)
+            hb_set_clear(sets[k]);
+        hb_ot_layout_lookup_collect_glyphs(face, table, i, sets[0], sets[1], sets[2], sets[3]);
+        for (int k = 0; k < 4; k++)
+            if (set_has(sets[k], space))
+                avoid = false;
+    }
+    for (int k = 0; k < 4; k++)
+        hb_set_destroy(sets[k]);
+    return avoid;
+}
+
+static bool has_table(hb_face_t *face, hb_tag_t tag)
+{
+    hb_blob_t *blob = hb_face_reference_table(face, tag);
+    bool has = hb_blob_get_length(blob) > 0;
+    hb_blob_destroy(blob);
+    return has;
+}
+
+static bool face_cuts_at_spaces(hb_font_t *font)
+{
+    hb_face_t *face = hb_font_get_face(font);
+    void *known = hb_face_get_user_data(face, &face_verdict_key);
+    if (known)
+        return known == (void *)1;
+    hb_codepoint_t space;
+    bool ok = hb_font_get_nominal_glyph(font, ' ', &space) && !has_table(face, HB_TAG('k', 'e', 'r', 'n'))
+              && !hb_aat_layout_has_substitution(face) && !hb_aat_layout_has_positioning(face)
+              && !hb_aat_layout_has_tracking(face) && lookups_avoid(face, HB_OT_TAG_GSUB, space)
+              && lookups_avoid(face, HB_OT_TAG_GPOS, space);
+    /* a face that refuses user data (the empty face) is asked every time
+     * and says no: it has no space glyph */
+    hb_face_set_user_data(face, &face_verdict_key, ok ? (void *)1 : (void *)2, NULL, false);
+    return ok;
+}
+
+/* A number for the font that no other font gets, even after this one is
+ * freed and another takes its address.  0 = none could be given. */
+static uintptr_t font_serial(hb_font_t *font)
+{
+    uintptr_t serial = (uintptr_t)hb_font_get_user_data(font, &font_serial_key);
+    if (serial)
+        return serial;
+    serial = ++cache.next_font;
+    return hb_font_set_user_data(font, &font_serial_key, (void *)serial, NULL, false) ? serial : 0;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static bool may_begin_word(hb_unicode_funcs_t *uf, hb_codepoint_t c)
+{
+    if (c >= 0x1F000)               /* emoji modifiers, regional indicators, tags */
+        return false;
+    switch (hb_unicode_general_category(uf, c)) {
+    case HB_UNICODE_GENERAL_CATEGORY_CONTROL:
+    case HB_UNICODE_GENERAL_CATEGORY_FORMAT:
+    case HB_UNICODE_GENERAL_CATEGORY_UNASSIGNED:
+    case HB_UNICODE_GENERAL_CATEGORY_PRIVATE_USE:
+    case HB_UNICODE_GENERAL_CATEGORY_SURROGATE:
+    case HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK:
+    case HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK:
+    case HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static bool context_of(hb_font_t *font, hb_font_t *base, hb_buffer_t *buf, const hb_feature_t *features,
+                       unsigned nfeatures, shape_context *cx)
+{
+    if (nfeatures > KK_SHAPE_MAX_FEATURES)
+        return false;
+    memset(cx, 0, sizeof *cx);      /* padding too: contexts are compared with memcmp */
+    hb_segment_properties_t props;
+    hb_buffer_get_segment_properties(buf, &props);
+    if (props.direction != HB_DIRECTION_LTR
+        || (props.script != HB_SCRIPT_LATIN && props.script != HB_SCRIPT_COMMON))
+        return false;
+    for (unsigned i = 0; i < nfeatures; i++)
+        if (features[i].start != HB_FEATURE_GLOBAL_START || features[i].end != HB_FEATURE_GLOBAL_END)
+            return false;
+    if (!(cx->font = font_serial(base)))
+        return false;
+    hb_font_get_scale(font, &cx->x_scale, &cx->y_scale);
+    hb_font_get_ppem(font, &cx->x_ppem, &cx->y_ppem);
+    cx->ptem = hb_font_get_ptem(font);
+    cx->direction = props.direction;
+    cx->script = props.script;
+    cx->language = props.language;
+    cx->flags = hb_buffer_get_flags(buf) & ~(HB_BUFFER_FLAG_BOT | HB_BUFFER_FLAG_EOT);
+    cx->cluster_level = hb_buffer_get_cluster_level(buf);
+    cx->invisible = hb_buffer_get_invisible_glyph(buf);
+    cx->replacement = hb_buffer_get_replacement_codepoint(buf);
+    cx->not_found = hb_buffer_get_not_found_glyph(buf);
+    cx->nfeatures = nfeatures;
+    for (unsigned i = 0; i < nfeatures; i++) {
+        cx->features[i].tag = features[i].tag;
+        cx->features[i].value = features[i].value;
+        cx->features[i].start = features[i].start;
+        cx->features[i].end = features[i].end;
+    }
+    return true;
+}
+
+/* The index of the context, added if new; -1 when the table is full. */
+static int context_index(const shape_context *cx)
+{
+    for (unsigned i = 0; i < cache.ncontexts; i++)
+        if (!memcmp(&cache.contexts[i], cx, sizeof *cx))
+            return (int)i;
+    if (cache.ncontexts == KK_SHAPE_MAX_CONTEXTS)
+        return -1;
+    cache.contexts[cache.ncontexts] = *cx;
+    return (int)cache.ncontexts++;
+}
+
+static bool reserve_segments(size_t n)
+{
+    if (n <= cache.capsegs)
+        return true;
+    size_t cap = cache.capsegs ? cache.capsegs : 64;
+    while (cap < n)
+        cap *= 2;
+    cache.segs = g_renew(segment, cache.segs, cap);
+    cache.capsegs = cap;
+    return true;
+}
+
+/* Cuts the run into words and single spaces; false when it may not be cut
+ * (then nothing has been changed). */
+static bool cut(hb_buffer_t *buf, const hb_glyph_info_t *in, unsigned len, size_t *nsegs)
+{
+    hb_unicode_funcs_t *uf = hb_buffer_get_unicode_funcs(buf);
+    if (!may_begin_word(uf, in[0].codepoint) && in[0].codepoint != ' ')
+        return false;
+    hb_buffer_flags_t flags = hb_buffer_get_flags(buf);
+    size_t n = 0;
+    for (unsigned i = 0; i < len;) {
+        unsigned j = i + 1;
+        if (in[i].codepoint != ' ')
+            while (j < len && in[j].codepoint != ' ')
+                j++;
+        if (j < len && in[j - 1].codepoint == ' ' && in[j].codepoint != ' '
+            && !may_begin_word(uf, in[j].codepoint))
+            return false;
+        reserve_segments(n + 1);
+        segment *s = &cache.segs[n++];
+        s->start = i;
+        s->nchars = j - i;
+        s->edges = (i == 0 ? flags & HB_BUFFER_FLAG_BOT : 0) | (j == len ? flags & HB_BUFFER_FLAG_EOT : 0);
+        s->word = NULL;
+        i = j;
+    }
+    /* clusters that go back would not survive being made relative to a
+     * word's first one */
+    for (unsigned i = 1; i < len; i++)
+        if (in[i].cluster < in[i - 1].cluster)
+            return false;
+    *nsegs = n;
+    return true;
+}
+
+static uint32_t word_hash(unsigned context, unsigned edges, const hb_glyph_info_t *in, unsigned n)
+{
+    uint32_t h = 2166136261u ^ (context * 16777619u) ^ (edges << 24);
+    for (unsigned i = 0; i < n; i++)
+        h = (h ^ in[i].codepoint ^ ((in[i].cluster - in[0].cluster) << 21)) * 16777619u;
+    return h ^ (h >> 15);
+}
+
+static shaped_word *find_word(const segment *s, unsigned context, const hb_glyph_info_t *in)
+{
+    if (!cache.nbuckets)
+        return NULL;
+    for (shaped_word *w = cache.buckets[s->hash & (cache.nbuckets - 1)]; w; w = w->next) {
+        if (w->hash != s->hash || w->context != context || w->edges != s->edges || w->nchars != s->nchars)
+            continue;
+        const hb_codepoint_t *c = word_chars(w);
+        const unsigned *cl = word_clusters(w), base = in[s->start].cluster;
+        unsigned i = 0;
+        while (i < s->nchars && c[i] == in[s->start + i].codepoint && cl[i] == in[s->start + i].cluster - base)
+            i++;
+        if (i == s->nchars)
+            return w;
+    }
+    return NULL;
+}
+
+static void insert_word(shaped_word *w)
+{
+    if (cache.nwords >= cache.nbuckets) {
+        size_t nb = cache.nbuckets ? cache.nbuckets * 2 : 1024;
+        shaped_word **b = g_new0(shaped_word *, nb);
+        for (size_t i = 0; i < cache.nbuckets; i++)
+            for (shaped_word *x = cache.buckets[i], *next; x; x = next) {
+                next = x->next;
+                x->next = b[x->hash & (nb - 1)];
+                b[x->hash & (nb - 1)] = x;
+            }
+        g_free(cache.buckets);
+        cache.buckets = b;
+        cache.nbuckets = nb;
+    }
+    w->next = cache.buckets[w->hash & (cache.nbuckets - 1)];
+    cache.buckets[w->hash & (cache.nbuckets - 1)] = w;
+    cache.nwords++;
+}
+
+/* Shapes one word alone with HarfBuzz; NULL when HarfBuzz failed. */
+static shaped_word *shape_word(hb_font_t *font, hb_buffer_t *buf, const segment *s, unsigned context,
+                               const hb_glyph_info_t *in, const hb_feature_t *features, unsigned nfeatures)
+{
+    const shape_context *cx = &cache.contexts[context];
+    if (!cache.scratch)
+        cache.scratch = hb_buffer_create();
+    hb_buffer_t *sb = cache.scratch;
+    hb_buffer_reset(sb);
+    hb_buffer_set_unicode_funcs(sb, hb_buffer_get_unicode_funcs(buf));
+    hb_segment_properties_t props;
+    hb_buffer_get_segment_properties(buf, &props);
+    hb_buffer_set_segment_properties(sb, &props);
+    hb_buffer_set_flags(sb, cx->flags | s->edges);
+    hb_buffer_set_cluster_level(sb, cx->cluster_level);
+    hb_buffer_set_invisible_glyph(sb, cx->invisible);
+    hb_buffer_set_replacement_codepoint(sb, cx->replacement);
+    hb_buffer_set_not_found_glyph(sb, cx->not_found);
+    hb_buffer_set_content_type(sb, HB_BUFFER_CONTENT_TYPE_UNICODE);
+    unsigned base = in[s->start].cluster;
+    for (unsigned i = 0; i < s->nchars; i++)
+        hb_buffer_add(sb, in[s->start + i].codepoint, in[s->start + i].cluster - base);
+    if (!hb_shape_full(font, sb, features, nfeatures, NULL) || !hb_buffer_allocation_successful(sb))
+        return NULL;
+    unsigned ng = hb_buffer_get_length(sb);
+    size_t size = sizeof(shaped_word) + ng * (sizeof(hb_glyph_info_t) + sizeof(hb_glyph_position_t))
+                  + s->nchars * (sizeof(hb_codepoint_t) + sizeof(unsigned));
+    shaped_word *w = g_malloc(size);
+    w->hash = s->hash;
+    w->context = (uint16_t)context;
+    w->edges = (uint16_t)s->edges;
+    w->nchars = s->nchars;
+    w->nglyphs = ng;
+    memcpy(w->glyphs, hb_buffer_get_glyph_infos(sb, NULL), ng * sizeof(hb_glyph_info_t));
+    memcpy(word_positions(w), hb_buffer_get_glyph_positions(sb, NULL), ng * sizeof(hb_glyph_position_t));
+    hb_codepoint_t *c = word_chars(w);
+    unsigned *cl = word_clusters(w);
+    for (unsigned i = 0; i < s->nchars; i++) {
+        c[i] = in[s->start + i].codepoint;
+        cl[i] = in[s->start + i].cluster - base;
+    }
+    cache.bytes += size;
+    return w;
+}
+
+/* Shapes the run from words; false when it must be shaped whole (the
+ * buffer is then as it was). */
+static bool shape_from_words(hb_font_t *font, hb_buffer_t *buf, const hb_feature_t *features,
+                             unsigned nfeatures)
+{
+    unsigned len = hb_buffer_get_length(buf);
+    if (hb_buffer_get_content_type(buf) != HB_BUFFER_CONTENT_TYPE_UNICODE || len == 0)
+        return false;
+    hb_font_t *base = hb_font_get_parent(font);
+    if (!base || base == hb_font_get_empty())
+        base = font;
+    if (!face_cuts_at_spaces(base))
+        return false;
+    shape_context cx;
+    if (!context_of(font, base, buf, features, nfeatures, &cx))
+        return false;
+    if (cache.bytes > KK_SHAPE_CACHE_BYTES)
+        forget_words();
+    int context = context_index(&cx);
+    if (context < 0) {
+        forget_words();             /* fonts come and go: start again */
+        context = context_index(&cx);
+    }
+    const hb_glyph_info_t *in = hb_buffer_get_glyph_infos(buf, NULL);
+    size_t nsegs;
+    if (!cut(buf, in, len, &nsegs))
+        return false;
+
+    unsigned total = 0;
+    for (size_t i = 0; i < nsegs; i++) {
+        segment *s = &cache.segs[i];
+        s->hash = word_hash((unsigned)context, s->edges, in + s->start, s->nchars);
+        s->word = find_word(s, (unsigned)context, in);
+        if (s->word) {
+            cache.counts.hits++;
+        } else {
+            if (!(s->word = shape_word(font, buf, s, (unsigned)context, in, features, nfeatures)))
+                return false;
+            insert_word(s->word);
+            cache.counts.misses++;
+        }
+        total += s->word->nglyphs;
+    }
+
+    /* the clusters of the words' first characters, before the buffer
+     * becomes glyphs */
+    for (size_t i = 0; i < nsegs; i++)
+        cache.segs[i].cluster = in[cache.segs[i].start].cluster;
+    if (!hb_buffer_set_length(buf, total))
+        return false;
+    hb_buffer_set_content_type(buf, HB_BUFFER_CONTENT_TYPE_GLYPHS);
+    hb_glyph_info_t *out = hb_buffer_get_glyph_infos(buf, NULL);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+    for (size_t i = 0; i < nsegs; i++) {
+        const shaped_word *w = cache.segs[i].word;
+        memcpy(out, w->glyphs, w->nglyphs * sizeof *out);
+        memcpy(pos, word_positions((shaped_word *)w), w->nglyphs * sizeof *pos);
+        for (unsigned g = 0; g < w->nglyphs; g++)
+            out[g].cluster += cache.segs[i].cluster;
+        out += w->nglyphs;
+        pos += w->nglyphs;
+    }
+    cache.counts.runs++;
+    return true;
+}
+
+/* libpango's calls to hb_shape() come here (see the top of the file). */
+void hb_shape(hb_font_t *font, hb_buffer_t *buffer, const hb_feature_t *features, unsigned int num_features)
+{
+    g_mutex_lock(&cache.lock);
+    bool done = cache_enabled() && shape_from_words(font, buffer, features, num_features);
+    if (!done)
+        cache.counts.whole++;
+    g_mutex_unlock(&cache.lock);
+    if (!done)
+        hb_shape_full(font, buffer, features, num_features, NULL);
+}
