@@ -16,9 +16,10 @@
  *
  * Cutting at U+0020 changes nothing only when nothing in the font reaches
  * across a space, so a run is shaped whole, exactly as before, unless:
- *  - the font has no OpenType lookup that involves the space glyph (no kern
- *    pair or ligature with a space), no legacy 'kern' table and no AAT
- *    tables; checked once per face, as Gecko does;
+ *  - no OpenType lookup the font has for Latin text involves the space
+ *    glyph (no kern pair or ligature with a space), nor does its legacy
+ *    'kern' table, and it has no AAT tables; checked once per face, as
+ *    Gecko does;
  *  - the run is left-to-right Latin or Common script, which HarfBuzz sets
  *    with its default shaper: it reads no context outside the run;
  *  - no word begins with a mark or a joiner (which would make one cluster
@@ -169,37 +170,72 @@ void kk_shape_cache_get_counts(kk_shape_cache_counts *out)
 
 /* ---- may this font be cut at spaces? ------------------------------------ */
 
-static bool set_has(hb_set_t *s, hb_codepoint_t g)
-{
-    return !hb_set_is_empty(s) && hb_set_has(s, g);
-}
+/* The script tags HarfBuzz may choose for a Latin or Common run: only the
+ * lookups of their features are ever applied to the runs cut here (DejaVu
+ * Sans, for one, has a lookup with the space glyph, for Arabic). */
+static const hb_tag_t latin_scripts[] = {
+    HB_TAG('l', 'a', 't', 'n'), HB_TAG('D', 'F', 'L', 'T'), HB_TAG('d', 'f', 'l', 't'), HB_TAG_NONE
+};
 
 static bool lookups_avoid(hb_face_t *face, hb_tag_t table, hb_codepoint_t space)
 {
-    unsigned n = hb_ot_layout_table_get_lookup_count(face, table);
-    hb_set_t *sets[4];
+    hb_set_t *lookups = hb_set_create(), *sets[4];
     for (int k = 0; k < 4; k++)
         sets[k] = hb_set_create();
-    bool avoid = true;
-    for (unsigned i = 0; i < n && avoid; i++) {
+    hb_ot_layout_collect_lookups(face, table, latin_scripts, NULL, NULL, lookups);
+    bool avoid = hb_set_allocation_successful(lookups);
+    for (hb_codepoint_t i = HB_SET_VALUE_INVALID; avoid && hb_set_next(lookups, &i);) {
         for (int k = 0; k < 4; k++)
             hb_set_clear(sets[k]);
         hb_ot_layout_lookup_collect_glyphs(face, table, i, sets[0], sets[1], sets[2], sets[3]);
         for (int k = 0; k < 4; k++)
-            if (set_has(sets[k], space))
+            if (hb_set_has(sets[k], space) || !hb_set_allocation_successful(sets[k]))
                 avoid = false;
     }
     for (int k = 0; k < 4; k++)
         hb_set_destroy(sets[k]);
+    hb_set_destroy(lookups);
     return avoid;
 }
 
-static bool has_table(hb_face_t *face, hb_tag_t tag)
+static unsigned be16(const unsigned char *p)
 {
-    hb_blob_t *blob = hb_face_reference_table(face, tag);
-    bool has = hb_blob_get_length(blob) > 0;
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+/* The legacy 'kern' table (HarfBuzz applies it when GPOS has no kerning
+ * for the script): no pair with the space glyph.  Only the OpenType
+ * version with format 0 subtables is read; anything else counts as "no". */
+static bool kern_table_avoids(hb_face_t *face, hb_codepoint_t space)
+{
+    hb_blob_t *blob = hb_face_reference_table(face, HB_TAG('k', 'e', 'r', 'n'));
+    unsigned len;
+    const unsigned char *p = (const unsigned char *)hb_blob_get_data(blob, &len);
+    bool avoid = true;
+    if (len) {
+        avoid = len >= 4 && be16(p) == 0;
+        unsigned ntables = avoid ? be16(p + 2) : 0, at = 4;
+        for (unsigned t = 0; t < ntables && avoid; t++) {
+            if (at + 14 > len || (be16(p + at + 4) >> 8) != 0) {
+                avoid = false;
+                break;
+            }
+            /* the pairs, not the subtable's 16-bit length, say where it
+             * ends: big tables overflow the length */
+            unsigned npairs = be16(p + at + 6);
+            const unsigned char *pair = p + at + 14;
+            if (at + 14 + (size_t)npairs * 6 > len) {
+                avoid = false;
+                break;
+            }
+            for (unsigned i = 0; i < npairs && avoid; i++, pair += 6)
+                if (be16(pair) == space || be16(pair + 2) == space)
+                    avoid = false;
+            at += 14 + npairs * 6;
+        }
+    }
     hb_blob_destroy(blob);
-    return has;
+    return avoid;
 }
 
 static bool face_cuts_at_spaces(hb_font_t *font)
@@ -209,9 +245,9 @@ static bool face_cuts_at_spaces(hb_font_t *font)
     if (known)
         return known == (void *)1;
     hb_codepoint_t space;
-    bool ok = hb_font_get_nominal_glyph(font, ' ', &space) && !has_table(face, HB_TAG('k', 'e', 'r', 'n'))
-              && !hb_aat_layout_has_substitution(face) && !hb_aat_layout_has_positioning(face)
-              && !hb_aat_layout_has_tracking(face) && lookups_avoid(face, HB_OT_TAG_GSUB, space)
+    bool ok = hb_font_get_nominal_glyph(font, ' ', &space) && !hb_aat_layout_has_substitution(face)
+              && !hb_aat_layout_has_positioning(face) && !hb_aat_layout_has_tracking(face)
+              && kern_table_avoids(face, space) && lookups_avoid(face, HB_OT_TAG_GSUB, space)
               && lookups_avoid(face, HB_OT_TAG_GPOS, space);
     /* a face that refuses user data (the empty face) is asked every time
      * and says no: it has no space glyph */

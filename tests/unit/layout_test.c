@@ -143,6 +143,82 @@ static void test_kept(void)
     kk_typesetter_free(fresh);
 }
 
+/* The glyphs of a paragraph's runs as text (glyph, advance, offsets,
+ * cluster), line by line: what the PDF canvas draws. */
+static char *glyph_dump(const char *font, const char *text, int width)
+{
+    PangoLayout *l = pango_layout_new(ts->ctx);
+    PangoFontDescription *fd = pango_font_description_from_string(font);
+    pango_layout_set_font_description(l, fd);
+    pango_layout_set_width(l, width * PANGO_SCALE);
+    pango_layout_set_justify(l, TRUE);
+    pango_layout_set_text(l, text, -1);
+    GString *out = g_string_new(NULL);
+    PangoLayoutIter *it = pango_layout_get_iter(l);
+    do {
+        PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+        if (!run) {
+            g_string_append(out, "|\n");
+            continue;
+        }
+        const PangoGlyphString *gs = run->glyphs;
+        for (int i = 0; i < gs->num_glyphs; i++)
+            g_string_append_printf(out, "%u:%d:%d:%d:%d ", gs->glyphs[i].glyph, gs->glyphs[i].geometry.width,
+                                   gs->glyphs[i].geometry.x_offset, gs->glyphs[i].geometry.y_offset,
+                                   gs->log_clusters[i]);
+    } while (pango_layout_iter_next_run(it));
+    pango_layout_iter_free(it);
+    pango_font_description_free(fd);
+    g_object_unref(l);
+    return g_string_free(out, FALSE);
+}
+
+/* Shaping a word at a time (shape_cache.c) gives the glyphs that shaping
+ * each run whole gives, takes the second paragraph's words from the cache,
+ * and leaves the runs it may not cut (right-to-left, a mark after a
+ * space) to HarfBuzz whole. */
+static void test_shape_cache(void)
+{
+    static const struct { const char *font, *text; int width; bool cut; } cases[] = {
+        { "Noto Sans 10", NULL, 300, true },
+        { "Noto Sans Bold 10", NULL, 120, true },   /* narrow: hyphens at soft hyphens */
+        { "DejaVu Sans 10", NULL, 200, true },      /* its Arabic lookups have the space */
+        { "DejaVu Serif Italic 11", NULL, 250, true },
+        { "DejaVu Sans 10", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd7\xa2\xd7\x95\xd7\x9c\xd7\x9d", 200, false },
+        { "DejaVu Sans 10", "ja a \xcc\x81" "b lis\xc3\xa4\xc2\xadm\xc3\xa4\xc3\xa4r\xc3\xa4" "rahaa", 200, false },
+    };
+    char *text = repeat_text(3);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *t = cases[i].text ? cases[i].text : text;
+        kk_shape_cache_set_enabled(false);
+        char *whole = glyph_dump(cases[i].font, t, cases[i].width);
+        kk_shape_cache_set_enabled(true);
+        kk_shape_cache_counts c0, c1, c2;
+        kk_shape_cache_get_counts(&c0);
+        char *first = glyph_dump(cases[i].font, t, cases[i].width);
+        kk_shape_cache_get_counts(&c1);
+        char *again = glyph_dump(cases[i].font, t, cases[i].width);
+        kk_shape_cache_get_counts(&c2);
+        CHECK(!strcmp(whole, first) && !strcmp(whole, again), "case %zu (%s): the cache changes the glyphs", i,
+              cases[i].font);
+        if (cases[i].cut) {
+            CHECK(c1.runs > c0.runs && c1.whole == c0.whole && c1.misses > c0.misses,
+                  "case %zu (%s): %lu runs cut, %lu shaped whole", i, cases[i].font, c1.runs - c0.runs,
+                  c1.whole - c0.whole);
+            CHECK(c2.misses == c1.misses && c2.hits > c1.hits && c2.whole == c1.whole,
+                  "case %zu (%s): again %lu words shaped, %lu found", i, cases[i].font, c2.misses - c1.misses,
+                  c2.hits - c1.hits);
+        } else {
+            CHECK(c1.whole > c0.whole && c2.whole > c1.whole && c2.hits == c0.hits,
+                  "case %zu: a run that may not be cut was cut", i);
+        }
+        g_free(whole);
+        g_free(first);
+        g_free(again);
+    }
+    free(text);
+}
+
 static void decorate(kk_canvas *cv, int page, int pages, const kk_page_geometry *g, void *u)
 {
     (void)u;
@@ -507,6 +583,7 @@ int main(int argc, char **argv)
     test_tall_label();
     test_kept();
     test_resolution();
+    test_shape_cache();
     test_columns(dir);
 
     /* (a), (f), (g): the showcase, twice, plus its dump for the script. */
