@@ -39,9 +39,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KK_SHAPE_CACHE_BYTES (2u << 20)
+#define KK_SHAPE_CACHE_BYTES (3u << 19)  /* 1.5 MB */
 #define KK_SHAPE_MAX_CONTEXTS 256
 #define KK_SHAPE_MAX_FEATURES 16
+#define KK_SHAPE_MAX_WORD 1024     /* characters; a longer one is shaped with its run */
 
 /* Everything besides the text that decides what HarfBuzz returns. */
 typedef struct shape_context {
@@ -59,33 +60,47 @@ typedef struct shape_context {
     hb_feature_t features[KK_SHAPE_MAX_FEATURES];
 } shape_context;
 
-/* One shaped word: its glyphs, then positions, then characters and their
- * clusters, inline.  Clusters are relative to the word's first character's
- * (Pango gives a hyphen it adds at a line's end its soft hyphen's cluster,
- * so the characters alone do not say what the clusters are). */
+/* A glyph as HarfBuzz gave it, in 24 bytes rather than its 40: the
+ * glyph flags are all of the info's mask that is public, var1 and var2
+ * are HarfBuzz's scratch space. */
+typedef struct shaped_glyph {
+    uint32_t glyph;
+    uint16_t cluster;               /* relative to the word's first character's */
+    uint16_t flags;                 /* hb_glyph_flags_t */
+    int32_t x_advance, y_advance, x_offset, y_offset;
+} shaped_glyph;
+
+/* One shaped word: its glyphs, then its characters, then their clusters
+ * relative to the first one's (Pango gives a hyphen it adds at a line's
+ * end its soft hyphen's cluster, so the characters alone do not say what
+ * the clusters are).  Words live in the cache's arena. */
 typedef struct shaped_word {
     struct shaped_word *next;       /* hash chain */
     uint32_t hash;
     uint16_t context;
     uint16_t edges;                 /* HB_BUFFER_FLAG_BOT / EOT it had */
-    uint32_t nchars, nglyphs;
-    hb_glyph_info_t glyphs[];
+    uint16_t nchars, nglyphs;
+    shaped_glyph glyphs[];
 } shaped_word;
-
-static hb_glyph_position_t *word_positions(shaped_word *w)
-{
-    return (hb_glyph_position_t *)(w->glyphs + w->nglyphs);
-}
 
 static hb_codepoint_t *word_chars(shaped_word *w)
 {
-    return (hb_codepoint_t *)(word_positions(w) + w->nglyphs);
+    return (hb_codepoint_t *)(w->glyphs + w->nglyphs);
 }
 
-static unsigned *word_clusters(shaped_word *w)
+static uint16_t *word_clusters(shaped_word *w)
 {
-    return (unsigned *)(word_chars(w) + w->nchars);
+    return (uint16_t *)(word_chars(w) + w->nchars);
 }
+
+/* Blocks the words are cut from; freed all at once when the cache is
+ * emptied. */
+#define KK_SHAPE_BLOCK (64u << 10)
+typedef struct word_block {
+    struct word_block *next;
+    size_t used;
+    _Alignas(shaped_word) unsigned char data[KK_SHAPE_BLOCK];
+} word_block;
 
 /* A piece of the run being shaped. */
 typedef struct segment {
@@ -103,6 +118,7 @@ static struct {
     unsigned ncontexts;
     shaped_word **buckets;          /* owned, nbuckets long */
     size_t nbuckets, nwords, bytes;
+    word_block *blocks;             /* owned; the newest first */
     hb_buffer_t *scratch;           /* owned: where one word is shaped */
     segment *segs;                  /* owned, capsegs long */
     size_t capsegs;
@@ -114,13 +130,10 @@ static hb_user_data_key_t font_serial_key, face_verdict_key;
 
 static void forget_words(void)
 {
-    for (size_t i = 0; i < cache.nbuckets; i++) {
-        shaped_word *w = cache.buckets[i];
-        while (w) {
-            shaped_word *next = w->next;
-            g_free(w);
-            w = next;
-        }
+    while (cache.blocks) {
+        word_block *next = cache.blocks->next;
+        g_free(cache.blocks);
+        cache.blocks = next;
     }
     g_free(cache.buckets);
     cache.buckets = NULL;
@@ -365,6 +378,9 @@ static bool cut(hb_buffer_t *buf, const hb_glyph_info_t *in, unsigned len, size_
         if (j < len && in[j - 1].codepoint == ' ' && in[j].codepoint != ' '
             && !may_begin_word(uf, in[j].codepoint))
             return false;
+        /* a word's length and clusters are kept in 16 bits */
+        if (j - i > KK_SHAPE_MAX_WORD || in[j - 1].cluster - in[i].cluster > KK_SHAPE_MAX_WORD * 4)
+            return false;
         reserve_segments(n + 1);
         segment *s = &cache.segs[n++];
         s->start = i;
@@ -398,7 +414,8 @@ static shaped_word *find_word(const segment *s, unsigned context, const hb_glyph
         if (w->hash != s->hash || w->context != context || w->edges != s->edges || w->nchars != s->nchars)
             continue;
         const hb_codepoint_t *c = word_chars(w);
-        const unsigned *cl = word_clusters(w), base = in[s->start].cluster;
+        const uint16_t *cl = word_clusters(w);
+        unsigned base = in[s->start].cluster;
         unsigned i = 0;
         while (i < s->nchars && c[i] == in[s->start + i].codepoint && cl[i] == in[s->start + i].cluster - base)
             i++;
@@ -453,23 +470,37 @@ static shaped_word *shape_word(hb_font_t *font, hb_buffer_t *buf, const segment 
     if (!hb_shape_full(font, sb, features, nfeatures, NULL) || !hb_buffer_allocation_successful(sb))
         return NULL;
     unsigned ng = hb_buffer_get_length(sb);
-    size_t size = sizeof(shaped_word) + ng * (sizeof(hb_glyph_info_t) + sizeof(hb_glyph_position_t))
-                  + s->nchars * (sizeof(hb_codepoint_t) + sizeof(unsigned));
-    shaped_word *w = g_malloc(size);
+    size_t size = sizeof(shaped_word) + ng * sizeof(shaped_glyph) + s->nchars * (sizeof(hb_codepoint_t) + 2);
+    size = (size + _Alignof(shaped_word) - 1) / _Alignof(shaped_word) * _Alignof(shaped_word);
+    if (ng > UINT16_MAX || size > KK_SHAPE_BLOCK)
+        return NULL;
+    if (!cache.blocks || cache.blocks->used + size > KK_SHAPE_BLOCK) {
+        word_block *blk = g_malloc(sizeof *blk);
+        blk->next = cache.blocks;
+        blk->used = 0;
+        cache.blocks = blk;
+        cache.bytes += sizeof *blk;
+    }
+    shaped_word *w = (shaped_word *)(cache.blocks->data + cache.blocks->used);
+    cache.blocks->used += size;
     w->hash = s->hash;
     w->context = (uint16_t)context;
     w->edges = (uint16_t)s->edges;
-    w->nchars = s->nchars;
-    w->nglyphs = ng;
-    memcpy(w->glyphs, hb_buffer_get_glyph_infos(sb, NULL), ng * sizeof(hb_glyph_info_t));
-    memcpy(word_positions(w), hb_buffer_get_glyph_positions(sb, NULL), ng * sizeof(hb_glyph_position_t));
+    w->nchars = (uint16_t)s->nchars;
+    w->nglyphs = (uint16_t)ng;
+    const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(sb, NULL);
+    const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(sb, NULL);
+    for (unsigned g = 0; g < ng; g++)
+        w->glyphs[g] = (shaped_glyph){ .glyph = info[g].codepoint, .cluster = (uint16_t)info[g].cluster,
+                                       .flags = (uint16_t)hb_glyph_info_get_glyph_flags(&info[g]),
+                                       .x_advance = pos[g].x_advance, .y_advance = pos[g].y_advance,
+                                       .x_offset = pos[g].x_offset, .y_offset = pos[g].y_offset };
     hb_codepoint_t *c = word_chars(w);
-    unsigned *cl = word_clusters(w);
+    uint16_t *cl = word_clusters(w);
     for (unsigned i = 0; i < s->nchars; i++) {
         c[i] = in[s->start + i].codepoint;
-        cl[i] = in[s->start + i].cluster - base;
+        cl[i] = (uint16_t)(in[s->start + i].cluster - base);
     }
-    cache.bytes += size;
     return w;
 }
 
@@ -528,12 +559,13 @@ static bool shape_from_words(hb_font_t *font, hb_buffer_t *buf, const hb_feature
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
     for (size_t i = 0; i < nsegs; i++) {
         const shaped_word *w = cache.segs[i].word;
-        memcpy(out, w->glyphs, w->nglyphs * sizeof *out);
-        memcpy(pos, word_positions((shaped_word *)w), w->nglyphs * sizeof *pos);
-        for (unsigned g = 0; g < w->nglyphs; g++)
-            out[g].cluster += cache.segs[i].cluster;
-        out += w->nglyphs;
-        pos += w->nglyphs;
+        for (unsigned g = 0; g < w->nglyphs; g++, out++, pos++) {
+            const shaped_glyph *sg = &w->glyphs[g];
+            *out = (hb_glyph_info_t){ .codepoint = sg->glyph, .mask = sg->flags,
+                                      .cluster = sg->cluster + cache.segs[i].cluster };
+            *pos = (hb_glyph_position_t){ .x_advance = sg->x_advance, .y_advance = sg->y_advance,
+                                          .x_offset = sg->x_offset, .y_offset = sg->y_offset };
+        }
     }
     cache.counts.runs++;
     return true;
