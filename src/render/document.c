@@ -113,7 +113,9 @@ static char *join_path(const char *dir, const char *id, const char *suffix)
 
 /* Draw the paginated flow to memory and finish it into `path`.  With
  * `public_path`, the public version is made from the same drawing: its
- * footer, drawn once, is laid over every page (kk_pdf_finish_pair). */
+ * footer, drawn once, is laid over every page (kk_pdf_finish_pair).
+ * Frees the flow once it is drawn: its laid-out text is a big document's
+ * largest transient, and finishing would otherwise hold both at its peak. */
 static bool draw_and_finish(kk_renderer *r, const kk_doc *doc, kk_flow *flow, kk_composition *comp,
                             const kk_page_geometry *g, const kk_style *style, const kk_locale *loc,
                             const char *org, long long created, const char *path,
@@ -123,6 +125,8 @@ static bool draw_and_finish(kk_renderer *r, const kk_doc *doc, kk_flow *flow, kk
     size_t len = 0, overlay_len = 0;
     int pages = 0;
     bool ok = kk_flow_render_pdf_memory(flow, &pdf, &len, kk_compose_decorate, comp, &pages, diag);
+    bool artifacts_marked = kk_flow_marks_artifacts(flow);
+    kk_flow_free(flow);
     if (ok && public_path)
         ok = kk_composition_set_public(comp, style, loc, doc->language) &&
              kk_render_page_pdf_memory(g, kk_compose_decorate_public, comp, 1, pages,
@@ -131,7 +135,7 @@ static bool draw_and_finish(kk_renderer *r, const kk_doc *doc, kk_flow *flow, kk
         kk_pdf_meta meta = { .title = kk_composition_title(comp), .author = org,
                              .subject = doc->body, .creator = "kokous " KK_VERSION,
                              .lang = doc->language, .created = created, .pdfa_part = r->opts.pdfa_part,
-                             .artifacts_marked = kk_flow_marks_artifacts(flow) };
+                             .artifacts_marked = artifacts_marked };
         ok = kk_pdf_finish_pair(pdf, len, path, overlay, overlay_len, public_path, &meta, diag);
     }
     free(pdf);
@@ -163,6 +167,7 @@ bool kk_render_pdf_files(kk_renderer *r, const kk_doc *doc, const kk_style *styl
     if (ok) {
         kk_flow_set_metadata(flow, kk_composition_title(comp), org, iso);
         ok = draw_and_finish(r, doc, flow, comp, &g, style, loc, org, created, path, public_path, diag);
+        flow = NULL;
     }
     kk_composition_free(comp);
     kk_flow_free(flow);
