@@ -157,6 +157,13 @@ for s in sizes:
     t, r1 = run([KK, "build", "-q", "-j1", d, "-o", fresh(f"{B}/o{s}-1")]) if s <= 1000 else (None, None)
     tn, rn = run([KK, "build", "-q", f"-j{CPUS}", d, "-o", fresh(f"{B}/o{s}")])
     rss[s] = (t, r1, tn, rn)
+# the same batch size made of the biggest documents of the biggest batch:
+# what the peak owes to batch size rather than to document size
+big = fresh(f"{B}/big{sizes[0]}")
+os.makedirs(big)
+for f in sorted(os.listdir(f"{B}/in{sizes[-1]}"), key=lambda f: -os.path.getsize(f"{B}/in{sizes[-1]}/{f}"))[:sizes[0]]:
+    os.link(f"{B}/in{sizes[-1]}/{f}", f"{big}/{f}")
+_, rss_big_small = run([KK, "build", "-q", f"-j{CPUS}", big, "-o", fresh(f"{B}/obig")])
 mid = sizes[1]
 t_full = rss[mid][2]
 t_noop, _ = run([KK, "build", "-q", f"-j{CPUS}", f"{B}/in{mid}", "-o", f"{B}/o{mid}"])
@@ -232,7 +239,9 @@ md.append(f"| -j2 ≥ 1.7× -j1 | {k2_dps / k1_dps:.2f}× | {ok(k2_dps / k1_dps 
 md.append(f"| fresh process ≤ 1.5× yardstick fresh | the yardstick's layout: {t_klf / t_yf:.2f}×; "
           f"SFS 2487 layout: {t_kf / t_yf:.2f}× | {ok(t_klf / t_yf <= 1.5)} |")
 r_small, r_big = rss[sizes[0]][3], rss[sizes[-1]][3]
-md.append(f"| peak RSS {sizes[-1]} docs within 1.2× of {sizes[0]} docs | {r_big:.0f} / {r_small:.0f} MB = {r_big / r_small:.2f}× | {ok(r_big / r_small <= 1.2)} |")
+md.append(f"| peak RSS {sizes[-1]} docs within 1.2× of {sizes[0]} docs | against its first {sizes[0]}: {r_big:.0f} / {r_small:.0f} MB = "
+          f"{r_big / r_small:.2f}×; against its {sizes[0]} biggest documents (the same document sizes, only the batch size "
+          f"differs): {r_big:.0f} / {rss_big_small:.0f} MB = {r_big / rss_big_small:.2f}× | {ok(r_big / r_small <= 1.2)} (first {sizes[0]}) |")
 md.append(f"| under 60 MB per worker | {max(v[3] for v in rss.values()):.0f} MB | {ok(max(v[3] for v in rss.values()) < 60)} |")
 md.append(f"| a 40-page document ≤ 15× a 3-page one | {p40} pages / {p3} pages: {t40 / t3:.1f}× (fresh processes) | {ok(t40 / t3 <= 15)} |")
 md.append(f"| no-change rebuild of {mid} docs < 5% of the full build | {t_noop:.2f} s / {t_full:.2f} s = {100 * t_noop / t_full:.1f}% | {ok(t_noop / t_full < 0.05)} |")
