@@ -1,8 +1,8 @@
 /*
  * shape_cache.c — HarfBuzz shaping a word at a time, the words kept.
  *
- * Why: shaping is the largest single cost of typesetting a document (about
- * 45% of kokous's instructions per document, bench/profile.md), and Pango
+ * Why: shaping was the largest single cost of typesetting a document (45%
+ * of kokous's instructions per document, bench/profile.md), and Pango
  * 1.50 keeps nothing: every document's every run of text (an item: one
  * font, up to a paragraph) is shaped whole, though minutes repeat the same
  * words from page to page and from meeting to meeting.  Browsers shape a
@@ -15,17 +15,23 @@
  * the whole run.
  *
  * Cutting at U+0020 changes nothing only when nothing in the font reaches
- * across a space, so a run is shaped whole, exactly as before, unless:
+ * across a space, so a run is shaped whole, exactly as before, unless all
+ * of these hold:
  *  - no OpenType lookup the font has for Latin text involves the space
  *    glyph (no kern pair or ligature with a space), nor does its legacy
  *    'kern' table, and it has no AAT tables; checked once per face, as
- *    Gecko does;
+ *    Gecko does.  (Like Gecko's, the check sees the glyphs a lookup names:
+ *    a class-based kern pair whose second class is "every glyph not
+ *    listed" would escape it; fonts give that class no kerning.)
  *  - the run is left-to-right Latin or Common script, which HarfBuzz sets
  *    with its default shaper: it reads no context outside the run;
  *  - no word begins with a mark or a joiner (which would make one cluster
  *    with the space before it), and the features are global.
- * The tests build every input/ document with and without the cache
- * (KOKOUS_NO_SHAPE_CACHE=1) and compare the PDFs byte for byte.
+ * Pango's own font functions on the font it passes treat a space as the
+ * font does unless a text asks Pango to show spaces (PANGO_ATTR_SHOW),
+ * which kokous never does.  The tests build every input/ document with
+ * and without the cache (KOKOUS_NO_SHAPE_CACHE=1) and compare the PDFs
+ * byte for byte.
  *
  * The cache is bounded (KK_SHAPE_CACHE_BYTES; emptied when full) and one
  * mutex guards it: a worker lays out on one thread at a time.
@@ -349,16 +355,15 @@ static int context_index(const shape_context *cx)
     return (int)cache.ncontexts++;
 }
 
-static bool reserve_segments(size_t n)
+static void reserve_segments(size_t n)
 {
     if (n <= cache.capsegs)
-        return true;
+        return;
     size_t cap = cache.capsegs ? cache.capsegs : 64;
     while (cap < n)
         cap *= 2;
     cache.segs = g_renew(segment, cache.segs, cap);
     cache.capsegs = cap;
-    return true;
 }
 
 /* Cuts the run into words and single spaces; false when it may not be cut
