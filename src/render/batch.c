@@ -102,10 +102,12 @@ static size_t resident_bytes(void)
     return page > 0 ? (size_t)resident * (size_t)page : 0;
 }
 
-/* Never returns. */
-static void worker_main(int task_fd, int res_fd, const kk_batch_ops *ops)
+/* Never returns.  `state`: one made by the spawner and inherited through
+ * fork(), or NULL for a state of the worker's own. */
+static void worker_main(int task_fd, int res_fd, const kk_batch_ops *ops, void *state)
 {
-    void *state = ops->init ? ops->init(ops->ctx) : NULL;
+    if (!state && ops->init)
+        state = ops->init(ops->ctx);
     kk_bytes out = { 0 };
     uint64_t job;
     size_t base = 0;
@@ -177,17 +179,31 @@ static bool recv_fds(int sock, int *a, int *b)
     return true;
 }
 
-/* Never returns. */
-static void spawner_main(int sock, const kk_batch_ops *ops)
+/* Never returns.  The first `jobs` workers start cold, at once, each
+ * making its own state.  The first time another one is asked for (a
+ * worker that grew too big, or died, is replaced), the spawner makes a
+ * state and warms it (ops->warm), and every worker it forks from then on
+ * starts from that: a replacement costs a fork, not a cold start (fonts,
+ * dictionaries, the first document's words), which is what makes a low
+ * growth limit affordable.  A batch that replaces no worker pays nothing. */
+static void spawner_main(int sock, const kk_batch_ops *ops, int jobs)
 {
-    int task_fd, res_fd;
+    int task_fd, res_fd, forked = 0;
+    void *state = NULL;
+    bool made = false;
     while (recv_fds(sock, &task_fd, &res_fd)) {
+        if (forked++ >= jobs && !made && ops->warm) {
+            made = true;
+            state = ops->init ? ops->init(ops->ctx) : NULL;
+            if (state)
+                ops->warm(state);
+        }
         pid_t pid = fork();
         if (pid == 0) {
             close(sock);
             /* MSG_CMSG_CLOEXEC kept them from any exec; a worker runs in
              * this program, so that changes nothing for it */
-            worker_main(task_fd, res_fd, ops);
+            worker_main(task_fd, res_fd, ops, state);
         }
         close(task_fd);
         close(res_fd);
@@ -200,10 +216,12 @@ static void spawner_main(int sock, const kk_batch_ops *ops)
     /* the batch is over: the workers end when their task pipes close */
     while (wait(NULL) > 0 || errno == EINTR)
         ;
+    if (ops->fini && state)
+        ops->fini(state);
     _exit(0);
 }
 
-static spawner spawner_start(const kk_batch_ops *ops)
+static spawner spawner_start(const kk_batch_ops *ops, int jobs)
 {
     spawner sp = { 0, -1 };
     int sv[2];
@@ -213,7 +231,7 @@ static spawner spawner_start(const kk_batch_ops *ops)
     pid_t pid = fork();
     if (pid == 0) {
         close(sv[0]);
-        spawner_main(sv[1], ops);
+        spawner_main(sv[1], ops, jobs);
     }
     close(sv[1]);
     if (pid < 0) {
@@ -282,7 +300,7 @@ static bool spawn(worker *w, worker *all, int nall, const kk_batch_ops *ops, spa
                 close(all[i].task_fd);
                 close(all[i].res_fd);
             }
-        worker_main(task[0], res[1], ops);
+        worker_main(task[0], res[1], ops, NULL);
     }
     close(task[0]);
     close(res[1]);
@@ -336,7 +354,7 @@ bool kk_batch_run(size_t n, int jobs, const kk_batch_ops *ops)
     struct sigaction ign = { .sa_handler = SIG_IGN }, old;
     sigaction(SIGPIPE, &ign, &old);
 
-    spawner sp = spawner_start(ops);
+    spawner sp = spawner_start(ops, jobs);
     worker *w = calloc((size_t)jobs, sizeof *w);
     unsigned char *state = calloc(n, 1);
     unsigned char **res = calloc(n, sizeof *res);

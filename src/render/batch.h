@@ -9,7 +9,8 @@
  *
  * Each worker calls ops->init once before its first job and ops->fini after
  * its last: that is where a worker makes its renderer, so fontconfig and
- * Pango start once per worker, not once per job.  Workers take the next
+ * Pango start once per worker, not once per job (replacement workers start
+ * from a state the spawner has warmed: see ops->warm).  Workers take the next
  * job when they finish one (a long document does not hold up the others).
  *
  * A worker that dies (crash, abort, OOM kill) costs only the job it was
@@ -41,6 +42,12 @@ typedef struct kk_batch_ops {
     /* Do job i, append its result to `out`. */
     void (*work)(void *state, size_t i, kk_bytes *out);
     void (*fini)(void *state);
+    /* Optional, in the spawner, once, when a first worker is to be
+     * replaced: makes a state from init() ready for work (fonts open,
+     * caches filled) without doing any job; every replacement the spawner
+     * forks starts from it.  The first workers, and any worker forked by
+     * the parent (no spawner), start cold. */
+    void (*warm)(void *state);
     /* In the parent, in increasing i.  `res` NULL: the worker died on i. */
     void (*done)(void *ctx, size_t i, const unsigned char *res, size_t len);
     void *ctx;

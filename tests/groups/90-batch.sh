@@ -140,3 +140,15 @@ KOKOUS_WORKER_GROWTH=1 kk build input tests/build --excerpt 3 -o "$B/recycled" -
 [ "$rc" -eq 0 ] && nostamp "$B/recycled" "$B/j1" > /dev/null 2>&1 && cmp -s <(msgs "$B/rec.err") <(msgs "$B/j1.err") \
     && pass "batch: workers replaced after every document give the same files and messages" \
     || fail "batch: replaced workers (exit $rc)" "$(head "$B/rec.err")"
+# ... and the replacements start warm, forked from a state the spawner made
+# once (batch.h, ops->warm): libvoikko is opened by the first two workers
+# and the spawner, not again by every replacement (LD_DEBUG lists each
+# process's opening of it).
+if [ -z "${KOKOUS_SANITIZED:-}${KOKOUS_VALGRIND:-}" ]; then
+    docs=$(find input -name '*.yaml' | wc -l)
+    KOKOUS_WORKER_GROWTH=1 LD_DEBUG=files kk build -q --force --no-public input -o "$B/warm" -j2 > /dev/null 2> "$B/warm.log"
+    opened=$(grep -c "file=libvoikko.so.* \[0\];  dynamically loaded" "$B/warm.log")
+    if [ "$docs" -ge 6 ] && [ "$opened" -ge 1 ] && [ "$opened" -le 3 ]; then
+        pass "batch: replacement workers start warm ($docs documents, libvoikko opened $opened times)"
+    else fail "batch: replacement workers start cold: libvoikko opened $opened times for $docs documents"; fi
+fi
