@@ -363,30 +363,36 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
     g_free(stage);
 }
 
-/* In the spawner (batch.h): the first document typeset once into a
- * folder of the staging area that nobody reads (the parent removes the
- * whole area when the batch ends), its messages dropped.  Every worker
- * then starts with its fonts open, Voikko loaded, the schema compiled and
- * the caches holding that document's words and texts.  The worker that
- * gets the document builds it again, for real; what the caches hold
- * changes no byte of any output (the tests that turn them off). */
+#define KK_WARM_DOCUMENTS 8
+
+/* In the spawner (batch.h): the batch's first KK_WARM_DOCUMENTS typeset
+ * once into a folder of the staging area that nobody reads (the parent
+ * removes the whole area when the batch ends), their messages dropped.
+ * Every replacement worker then starts with its fonts open, Voikko
+ * loaded, the schema compiled and the caches holding those documents'
+ * words and texts, most of a batch's vocabulary: a replacement that had to
+ * hyphenate and shape its words anew would grow to the limit again soon.
+ * The workers that get these documents build them again, for real; what
+ * the caches hold changes no byte of any output (the tests that turn them
+ * off). */
 static void worker_warm(void *state)
 {
     build *b = current;
     worker_state *w = state;
-    if (!w->r || !w->res || !b->ntodo)
-        return;
-    const kk_input *in = &b->inputs[b->todo[0]];
     FILE *sink = fopen("/dev/null", "w");
     kk_diag *d = sink ? kk_diag_new(KK_DIAG_TEXT, sink) : NULL;
-    kk_source *src = d ? kk_load_document(in->path, in->root, d) : NULL;
     char *stage = g_strdup_printf("%s/warm-up", b->stage);
-    if (src && kk_resources_check_document(w->res, src, d) && mkdir(stage, 0755) == 0) {
-        kk_renderer_set_out_dir(w->r, stage);
-        kk_render_document(w->r, src, d);
+    size_t n = w->r && w->res && d && mkdir(stage, 0755) == 0 ? b->ntodo : 0;
+    for (size_t j = 0; j < n && j < KK_WARM_DOCUMENTS; j++) {
+        const kk_input *in = &b->inputs[b->todo[j]];
+        kk_source *src = kk_load_document(in->path, in->root, d);
+        if (src && kk_resources_check_document(w->res, src, d)) {
+            kk_renderer_set_out_dir(w->r, stage);
+            kk_render_document(w->r, src, d);
+        }
+        kk_source_free(src);
     }
     g_free(stage);
-    kk_source_free(src);
     kk_diag_free(d);
     if (sink)
         fclose(sink);
