@@ -73,9 +73,57 @@ for i in range(N):
     gen("typst-kokous", f"{LIMIT}/minutes.txt", "styles/locale/fi.yaml", f"{Y}/typ/k{i:04d}.typ", i)
 ys = os.path.join(W, "minutes2pdf")
 os.makedirs(fresh(Y + "/yout"))
-# the ratios that matter most: three rounds, one of each in turn, medians
-rounds = {"y": [], "pub": [], "off": [], "lay": []}
+# ---- Typst, in one Node process: the same content laid out as kokous lays
+# it out (bench/gen.py typst-kokous), and the yardstick's layout; measured in
+# the same rounds as kokous and the yardstick, so that a noisy minute on
+# this machine touches all of them ----
+typst_dps = typst_fresh = typst_y_dps = None
+node_mod = os.path.abspath(os.path.join(W, "node/node_modules/@myriaddreamin/typst-ts-node-compiler"))
+have_typst = os.path.isdir(node_mod) and shutil.which("node") is not None
+js = os.path.join(W, "typst-bench.js")
+tout = os.path.join(Y, "tout")
+if have_typst:
+    os.makedirs(fresh(Y + "/typy"))
+    for i in range(N):
+        gen("typst", f"{LIMIT}/minutes.txt", f"{Y}/typy/y{i:04d}.typ", i)
+    open(js, "w").write(r"""
+const { NodeCompiler } = require(process.argv[2]);
+const fs = require('fs'), path = require('path');
+const dir = process.argv[3], n = +process.argv[4], out = process.argv[5];
+const files = fs.readdirSync(dir).filter(f => f.endsWith('.typ')).sort().slice(0, n);
+const srcs = files.map(f => fs.readFileSync(path.join(dir, f), 'utf8'));
+const c = NodeCompiler.create({ workspace: dir });
+const t0 = process.hrtime.bigint();
+for (let i = 0; i < srcs.length; i++) {
+  fs.writeFileSync(out + '/t' + i + '.pdf', c.pdf({ mainFileContent: srcs[i] }));
+  c.evictCache(10);
+}
+fs.writeFileSync(out + '/time', String(Number(process.hrtime.bigint() - t0) / 1e9));
+""")
+else:
+    notes.append("Typst: @myriaddreamin/typst-ts-node-compiler could not be installed; its rows are missing.")
+
+
+def typst_round(src):
+    """In-process seconds for N documents of `src` and the peak RSS of the Node process."""
+    fresh(tout)
+    os.makedirs(tout)
+    _, r = run(["node", js, node_mod, src, str(N), tout])
+    return float(open(tout + "/time").read()), r
+
+
+# the ratios that matter most: three rounds, one of each in turn, medians (Typst too)
+rounds = {"y": [], "pub": [], "off": [], "lay": [], "typ": [], "typy": []}
+typst_failed = None
 for _ in range(1 if SMOKE else 3):
+    if have_typst and not typst_failed:
+        try:
+            rounds["typ"].append(typst_round(Y + "/typ"))
+            tp = pages(tout + "/t0.pdf")
+            rounds["typy"].append(typst_round(Y + "/typy"))
+            typ_yp = pages(tout + "/t0.pdf")
+        except (SystemExit, OSError, ValueError) as e:
+            typst_failed = e
     rounds["y"].append(run([ys, "-n", str(N), f"{LIMIT}/minutes.txt", Y + "/yout/"]))
     rounds["pub"].append(run([KK, "build", "-q", "-j1", Y + "/many", "-o", fresh(Y + "/k1")]))
     rounds["off"].append(run([KK, "build", "-q", "-j1", "--no-public", Y + "/many", "-o", fresh(Y + "/k1o")]))
@@ -86,6 +134,12 @@ y_dps = N / t_y1
 t_kpub, rss_j1 = med("pub")
 t_kj1, rss_off = med("off")
 t_klay, _ = med("lay")
+if typst_failed:
+    notes.append(f"Typst run failed: {typst_failed}")
+elif have_typst:
+    typst_dps, rss_t = N / med("typ")[0], med("typ")[1]
+    typst_y_dps = N / med("typy")[0]
+    typst_fresh = median_run(["node", js, node_mod, Y + "/typ", "1", tout], 5)
 klay_dps = N / t_klay
 klp = pages(f"{Y}/k1l/bench-layout-0000.pdf")
 t_kjn, rss_jn = run([KK, "build", "-q", f"-j{CPUS}", "--no-public", Y + "/many", "-o", fresh(Y + "/kn")])
@@ -104,44 +158,6 @@ t_klf = median_run([KK, "build", "-q", "--force", "-j1", "--no-public", "--style
 # process start alone: exec, dynamic linking of every library, exit
 st_k = median_run([KK, "--version"], 4 * FR) * 1000
 st_y = median_run([ys], 4 * FR, check=False) * 1000
-
-# ---- Typst, in one Node process and fresh: the same content laid out as
-# kokous lays it out (bench/gen.py typst-kokous), and the yardstick's layout ----
-typst_dps = typst_fresh = typst_y_dps = None
-node_mod = os.path.abspath(os.path.join(W, "node/node_modules/@myriaddreamin/typst-ts-node-compiler"))
-if os.path.isdir(node_mod) and shutil.which("node"):
-    os.makedirs(fresh(Y + "/typy"))
-    for i in range(N):
-        gen("typst", f"{LIMIT}/minutes.txt", f"{Y}/typy/y{i:04d}.typ", i)
-    js = os.path.join(W, "typst-bench.js")
-    open(js, "w").write(r"""
-const { NodeCompiler } = require(process.argv[2]);
-const fs = require('fs'), path = require('path');
-const dir = process.argv[3], n = +process.argv[4], out = process.argv[5];
-const files = fs.readdirSync(dir).filter(f => f.endsWith('.typ')).sort().slice(0, n);
-const srcs = files.map(f => fs.readFileSync(path.join(dir, f), 'utf8'));
-const c = NodeCompiler.create({ workspace: dir });
-const t0 = process.hrtime.bigint();
-for (let i = 0; i < srcs.length; i++) {
-  fs.writeFileSync(out + '/t' + i + '.pdf', c.pdf({ mainFileContent: srcs[i] }));
-  c.evictCache(10);
-}
-fs.writeFileSync(out + '/time', String(Number(process.hrtime.bigint() - t0) / 1e9));
-""")
-    try:
-        tout = fresh(Y + "/tout")
-        os.makedirs(tout)
-        _, rss_t = run(["node", js, node_mod, Y + "/typ", str(N), tout])
-        typst_dps = N / float(open(tout + "/time").read())
-        tp = pages(tout + "/t0.pdf")
-        typst_fresh = median_run(["node", js, node_mod, Y + "/typ", "1", tout], 5)
-        run(["node", js, node_mod, Y + "/typy", str(N), tout])
-        typst_y_dps = N / float(open(tout + "/time").read())
-        typ_yp = pages(tout + "/t0.pdf")
-    except SystemExit as e:
-        notes.append(f"Typst run failed: {e}")
-else:
-    notes.append("Typst: @myriaddreamin/typst-ts-node-compiler could not be installed; its rows are missing.")
 
 # ---- realistic batches: RSS flat in batch size, incremental rebuild ----
 sizes = [3, 5, 10] if SMOKE else [10, 100, 1000] if QUICK else [10, 1000, 10000]
@@ -190,7 +206,7 @@ md.append("# kokous performance\n")
 md.append("Written by `make bench` (bench/run.sh, bench/bench.py); every number below comes from one run on one machine. "
           "Only the ratios mean something: these machines are noisy.\n")
 md.append(f"Machine: {CPUS} CPUs (`nproc`), {os.uname().release}, load average before the run "
-          f"{LOAD0}; batch size for throughput N = {N} (yardstick and kokous -j1: medians of three "
+          f"{LOAD0}; batch size for throughput N = {N} (yardstick, kokous -j1 and Typst in-process: medians of three "
           f"rounds, taken in turn); SOURCE_DATE_EPOCH set. "
           f"kokous's PDFs are finished (tagged, artifacts marked, XMP, /ID, bookmarks); the yardstick's are plain.\n")
 md.append("## The same minutes (the yardstick's minutes.txt)\n")
