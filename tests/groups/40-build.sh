@@ -59,6 +59,10 @@ if [ -z "${KOKOUS_SANITIZED:-}${KOKOUS_VALGRIND:-}" ]; then
     if grep -q "binding file .*libpango-1.0.so.* to .*kokous.*symbol \`hb_shape'" "$TMP/bind.log"; then
         pass "build: Pango's hb_shape calls go to the word shaping cache"
     else fail "build: Pango's hb_shape is not bound to kokous" "$(grep "hb_shape'" "$TMP/bind.log" | head -3)"; fi
+    # and its colour-glyph questions to src/layout/colour_glyphs.c
+    n=$(grep -cE "binding file .*libpango-1.0.so.* to .*kokous.*symbol \`hb_ot_color_(glyph_get_layers|has_png|has_svg)'" "$TMP/bind.log")
+    if [ "$n" = 3 ]; then pass "build: Pango's colour-glyph questions go to kokous's answers"
+    else fail "build: $n of Pango's 3 colour-glyph functions bound to kokous" "$(grep "hb_ot_color" "$TMP/bind.log" | head -6)"; fi
 fi
 # The PDF canvas draws what Cairo draws: the same text in the same order
 # (pdftotext -raw: content order, not pdftotext's guess at columns) on the

@@ -1,6 +1,6 @@
 # Unit tests of single modules (each script builds its own test program with
 # -Wall -Wextra -Werror and checks its results with external tools).
-for t in tests/unit/layout_test.sh tests/unit/kept_test.sh tests/unit/locale_test.sh tests/unit/pdf_finish_test.sh tests/unit/pdf_content_test.sh tests/unit/pdf_object_test.sh tests/unit/pdf_font_test.sh; do
+for t in tests/unit/layout_test.sh tests/unit/kept_test.sh tests/unit/text_test.sh tests/unit/locale_test.sh tests/unit/pdf_finish_test.sh tests/unit/pdf_content_test.sh tests/unit/pdf_object_test.sh tests/unit/pdf_font_test.sh; do
     if bash "$t" > "$TMP/unit.log" 2>&1; then pass "unit $(basename "$t")"; else fail "unit $t" "$(tail -20 "$TMP/unit.log")"; fi
 done
 if cc -std=c11 -Wall -Wextra -Werror -O2 -Isrc tests/unit/hyphenate_test.c src/layout/hyphenate.c src/layout/hyphenate_cache.c src/layout/hyphenate_prefetch.c src/util/text.c \

@@ -8,9 +8,12 @@
  * widows/orphans, heading keep-with-next, keep groups, long tokens.  The
  * shell script checks the PDFs with poppler tools.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE     /* RTLD_NEXT */
 #include "layout/layout.h"
 #include "layout/layout_int.h"
+#include <dlfcn.h>
+#include <fontconfig/fontconfig.h>
+#include <hb-ot.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +220,94 @@ static void test_shape_cache(void)
         g_free(again);
     }
     free(text);
+}
+
+/* colour_glyphs.c answers Pango's colour-glyph questions as HarfBuzz does:
+ * for every glyph of two real fonts, and for a made-up face with colour
+ * layers and SVG glyphs (COLR v0: glyph 2 = glyphs 3 and 4; an SVG table). */
+typedef unsigned (*get_layers_fn)(hb_face_t *, hb_codepoint_t, unsigned, unsigned *, hb_ot_color_layer_t *);
+typedef hb_bool_t (*face_fn)(hb_face_t *);
+
+static void compare_colour_answers(hb_face_t *face, const char *name, unsigned glyphs)
+{
+    get_layers_fn layers = (get_layers_fn)dlsym(RTLD_NEXT, "hb_ot_color_glyph_get_layers");
+    face_fn png = (face_fn)dlsym(RTLD_NEXT, "hb_ot_color_has_png");
+    face_fn svg = (face_fn)dlsym(RTLD_NEXT, "hb_ot_color_has_svg");
+    CHECK(layers && png && svg && layers != hb_ot_color_glyph_get_layers, "HarfBuzz's functions not found");
+    if (!layers || !png || !svg)
+        return;
+    CHECK(hb_ot_color_has_png(face) == png(face) && hb_ot_color_has_svg(face) == svg(face),
+          "%s: has_png/has_svg differ from HarfBuzz's", name);
+    int differ = 0;
+    for (unsigned g = 0; g < glyphs; g++) {
+        hb_ot_color_layer_t ours[4], theirs[4];
+        unsigned n_ours = 4, n_theirs = 4;
+        unsigned all_ours = hb_ot_color_glyph_get_layers(face, g, 0, &n_ours, ours);
+        unsigned all_theirs = layers(face, g, 0, &n_theirs, theirs);
+        differ += all_ours != all_theirs || n_ours != n_theirs || memcmp(ours, theirs, n_ours * sizeof *ours)
+                  || hb_ot_color_glyph_get_layers(face, g, 0, NULL, NULL) != all_theirs;
+    }
+    CHECK(!differ, "%s: %d glyphs' layers differ from HarfBuzz's", name, differ);
+}
+
+static hb_face_t *font_face(const char *family)
+{
+    FcPattern *p = FcNameParse((const FcChar8 *)family), *m;
+    FcResult r;
+    FcConfigSubstitute(NULL, p, FcMatchPattern);
+    FcDefaultSubstitute(p);
+    m = FcFontMatch(NULL, p, &r);
+    FcChar8 *file = NULL;
+    hb_face_t *face = hb_face_get_empty();
+    if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
+        hb_blob_t *blob = hb_blob_create_from_file((const char *)file);
+        face = hb_face_create(blob, 0);
+        hb_blob_destroy(blob);
+    }
+    FcPatternDestroy(p);
+    if (m)
+        FcPatternDestroy(m);
+    return face;
+}
+
+static void test_colour_glyphs(void)
+{
+    const char *fonts[] = { "Noto Sans", "DejaVu Sans", "DejaVu Serif:italic" };
+    for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+        hb_face_t *face = font_face(fonts[i]);
+        CHECK(hb_face_get_glyph_count(face) > 100, "%s: no such font", fonts[i]);
+        compare_colour_answers(face, fonts[i], hb_face_get_glyph_count(face));
+        CHECK(!hb_ot_color_has_png(face) && !hb_ot_color_has_svg(face), "%s: has colour glyphs?", fonts[i]);
+        hb_face_destroy(face);
+    }
+    static const unsigned char colr[] = {
+        0, 0, 0, 1, 0, 0, 0, 14, 0, 0, 0, 20, 0, 2,     /* v0, 1 base glyph, 2 layers */
+        0, 2, 0, 0, 0, 2,                                /* glyph 2: layers 0..1 */
+        0, 3, 0, 0, 0, 4, 0, 1,                          /* glyph 3 palette 0, glyph 4 palette 1 */
+    };
+    static const unsigned char svg[] = {
+        0, 0, 0, 0, 0, 10, 0, 0, 0, 0,                  /* v0, document list at 10 */
+        0, 1, 0, 5, 0, 5, 0, 0, 0, 14, 0, 0, 0, 6,      /* glyph 5: 6 bytes at 14 */
+        '<', 's', 'v', 'g', '/', '>',
+    };
+    hb_face_t *builder = hb_face_builder_create();
+    hb_blob_t *b1 = hb_blob_create((const char *)colr, sizeof colr, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_blob_t *b2 = hb_blob_create((const char *)svg, sizeof svg, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_builder_add_table(builder, HB_TAG('C', 'O', 'L', 'R'), b1);
+    hb_face_builder_add_table(builder, HB_TAG('S', 'V', 'G', ' '), b2);
+    hb_blob_t *font = hb_face_reference_blob(builder);
+    hb_face_t *face = hb_face_create(font, 0);
+    CHECK(hb_ot_color_has_layers(face) && hb_ot_color_has_svg(face) && !hb_ot_color_has_png(face),
+          "the made-up colour face: layers %d, svg %d, png %d", hb_ot_color_has_layers(face),
+          hb_ot_color_has_svg(face), hb_ot_color_has_png(face));
+    CHECK(hb_ot_color_glyph_get_layers(face, 2, 0, NULL, NULL) == 2, "glyph 2 of the colour face: %u layers",
+          hb_ot_color_glyph_get_layers(face, 2, 0, NULL, NULL));
+    compare_colour_answers(face, "the made-up colour face", 8);
+    hb_face_destroy(face);
+    hb_blob_destroy(font);
+    hb_blob_destroy(b1);
+    hb_blob_destroy(b2);
+    hb_face_destroy(builder);
 }
 
 static void decorate(kk_canvas *cv, int page, int pages, const kk_page_geometry *g, void *u)
@@ -584,6 +675,7 @@ int main(int argc, char **argv)
     test_kept();
     test_resolution();
     test_shape_cache();
+    test_colour_glyphs();
     test_columns(dir);
 
     /* (a), (f), (g): the showcase, twice, plus its dump for the script. */
