@@ -310,7 +310,9 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
         const kk_style *st = kk_resources_document_style(w->res, src, d);
         deps = st ? document_deps(in, doc, st, style_name ? style_name : "default") : NULL;
         kk_build_warm_ready();
-        kk_hash_file(in->path, yaml);
+        size_t yaml_len;
+        const char *yaml_text = kk_source_text(src, &yaml_len);
+        kk_sha256_hex(yaml_text, yaml_len, yaml);
         env_start(&envj, w->deps, deps, b->prefetch && !b->env_threaded);
         b->env_threaded = true;
     }

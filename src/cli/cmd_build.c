@@ -161,7 +161,8 @@ static bool commit_files(build *b, size_t j, const char *outputs, bool keep, kk_
                 name = NULL;
             }
         }
-        unlink(from);
+        if (!keep || !ok)
+            unlink(from);
         g_free(name);
         g_free(from);
         g_free(to);

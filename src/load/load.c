@@ -549,7 +549,8 @@ kk_source *kk_source_load(const char *path, const char *root_name,
         return NULL;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    bool known = fstat(fileno(f), &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
         fclose(f);
         kk_sys_error(diag, path, "is a folder, not a file");
         return NULL;
@@ -557,7 +558,7 @@ kk_source *kk_source_load(const char *path, const char *root_name,
     /* Read at most one byte past the limit: enough to refuse a 100 MB file
      * without reading it all. */
     size_t cap = KK_MAX_FILE_BYTES + 1, len = 0;
-    if (fstat(fileno(f), &st) == 0 && st.st_size >= 0 && (size_t)st.st_size < cap)
+    if (known && st.st_size >= 0 && (size_t)st.st_size < cap)
         cap = (size_t)st.st_size + 1;
     char *buf = malloc(cap);
     if (!buf) {
@@ -612,6 +613,12 @@ xmlChar *kk_source_xml(const kk_source *src, int *len)
     return mem;
 }
 const char *kk_source_path(const kk_source *src) { return src->path; }
+
+const char *kk_source_text(const kk_source *src, size_t *len)
+{
+    *len = src->text_len;
+    return src->text;
+}
 
 static const node_info *info_of(const xmlNode *n)
 {

@@ -60,6 +60,9 @@ xmlChar *kk_source_xml(const kk_source *src, int *len);
 /* Borrowed: valid until kk_source_free. */
 xmlDocPtr kk_source_doc(const kk_source *src);
 const char *kk_source_path(const kk_source *src);
+/* The YAML bytes the tree was made from (*len of them, NUL-terminated):
+ * what the build's stamp hashes, so that it hashes what was read. */
+const char *kk_source_text(const kk_source *src, size_t *len);
 
 /* Where the element's key stands (for "unknown/missing key" errors) and
  * where its value starts (for "bad value" errors).  Any node of the tree may

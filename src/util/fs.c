@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *kk_temp_beside(const char *path, kk_diag *diag)
+/* A new file beside `path`, open for writing (mode 0600), its name in
+ * *tmp_out (caller frees); -1 after reporting. */
+static int open_temp_beside(const char *path, char **tmp_out, kk_diag *diag)
 {
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
@@ -17,31 +19,49 @@ char *kk_temp_beside(const char *path, kk_diag *diag)
     char *tmp = malloc(len);
     if (!tmp) {
         kk_sys_error(diag, path, "out of memory");
-        return NULL;
+        return -1;
     }
     snprintf(tmp, len, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         kk_sys_error(diag, path, "cannot create a temporary file: %s", strerror(errno));
         free(tmp);
-        return NULL;
+        return -1;
     }
+    *tmp_out = tmp;
+    return fd;
+}
+
+char *kk_temp_beside(const char *path, kk_diag *diag)
+{
+    char *tmp;
+    int fd = open_temp_beside(path, &tmp, diag);
+    if (fd < 0)
+        return NULL;
     close(fd);
     return tmp;
 }
 
 bool kk_write_atomic(const char *path, const void *data, size_t len, kk_diag *diag)
 {
-    char *tmp = kk_temp_beside(path, diag);
-    if (!tmp)
+    char *tmp;
+    int fd = open_temp_beside(path, &tmp, diag);
+    if (fd < 0)
         return false;
-    FILE *f = fopen(tmp, "wb");
-    bool ok = f && fwrite(data, 1, len, f) == len;
-    if (f && fflush(f) != 0)
+    bool ok = true;
+    for (const char *p = data; ok && len;) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        if (ok) {
+            p += n;
+            len -= (size_t)n;
+        }
+    }
+    if (ok && fchmod(fd, 0644) != 0)   /* mkstemp's 0600 */
         ok = false;
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (ok && chmod(tmp, 0644) != 0)
+    if (close(fd) != 0)
         ok = false;
     if (ok && rename(tmp, path) != 0)
         ok = false;
