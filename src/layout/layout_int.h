@@ -26,6 +26,13 @@ void kk_shape_cache_get_counts(kk_shape_cache_counts *out);
  * kept so far are forgotten either way. */
 void kk_shape_cache_set_enabled(bool on);
 
+/* PangoFT2's glyph extents from a small table per font (glyph_extents.c):
+ * installed into the PangoFT2Font class from the first font `layout`
+ * uses; once per process.  _original: the class's own answer, for the
+ * unit test (false before the table is installed). */
+void kk_glyph_extents_install(PangoLayout *layout);
+bool kk_glyph_extents_original(PangoFont *font, PangoGlyph glyph, PangoRectangle *ink, PangoRectangle *logical);
+
 /* A laid-out text kept for when it comes back (kept.c). */
 typedef struct kk_kept_layout {
     char *key;               /* owned (g_free): style, width and markup */

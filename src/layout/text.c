@@ -300,6 +300,7 @@ bool kk_cell_init(kk_flow *f, kk_cell *c, const kk_text_style *st, const char *m
     g_free(text);
 
     c->nlines = pango_layout_get_line_count(c->layout);
+    kk_glyph_extents_install(c->layout);
     c->lines = calloc((size_t)c->nlines, sizeof *c->lines);
     if (!c->lines) {
         kk_sys_error(f->diag, NULL, "out of memory");

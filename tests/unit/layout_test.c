@@ -310,6 +310,41 @@ static void test_colour_glyphs(void)
     hb_face_destroy(builder);
 }
 
+/* glyph_extents.c: Pango's glyph extents from the per-font table equal the
+ * PangoFT2 class's own, for every glyph of three fonts, the empty glyph and
+ * an unknown one, asked twice (filling a slot, then from it) and with either
+ * rectangle left out. */
+static void test_glyph_extents(void)
+{
+    const char *fonts[] = { "DejaVu Sans 10", "Noto Sans Bold 9.5", "DejaVu Serif Italic 11" };
+    for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+        PangoFontDescription *fd = pango_font_description_from_string(fonts[i]);
+        PangoFont *font = pango_font_map_load_font(ts->fontmap, ts->ctx, fd);
+        pango_font_description_free(fd);
+        CHECK(font && !strcmp(G_OBJECT_TYPE_NAME(font), "PangoFT2Font"), "%s: not a PangoFT2 font", fonts[i]);
+        if (!font)
+            continue;
+        unsigned n = hb_face_get_glyph_count(hb_font_get_face(pango_font_get_hb_font(font)));
+        int differ = 0, checked = 0;
+        for (unsigned k = 0; k < n + 2; k++) {
+            PangoGlyph g = k < n ? k : k == n ? PANGO_GLYPH_EMPTY : PANGO_GET_UNKNOWN_GLYPH(0x41);
+            PangoRectangle want_ink, want_log, ink, log, only;
+            CHECK(kk_glyph_extents_original(font, g, &want_ink, &want_log), "the table is not installed");
+            for (int round = 0; round < 2; round++) {
+                pango_font_get_glyph_extents(font, g, &ink, &log);
+                differ += memcmp(&ink, &want_ink, sizeof ink) || memcmp(&log, &want_log, sizeof log);
+                pango_font_get_glyph_extents(font, g, NULL, &only);
+                differ += memcmp(&only, &want_log, sizeof only) != 0;
+                pango_font_get_glyph_extents(font, g, &only, NULL);
+                differ += memcmp(&only, &want_ink, sizeof only) != 0;
+            }
+            checked++;
+        }
+        CHECK(!differ && checked > 500, "%s: %d answers of %d glyphs differ from PangoFT2's", fonts[i], differ, checked);
+        g_object_unref(font);
+    }
+}
+
 static void decorate(kk_canvas *cv, int page, int pages, const kk_page_geometry *g, void *u)
 {
     (void)u;
@@ -676,6 +711,7 @@ int main(int argc, char **argv)
     test_resolution();
     test_shape_cache();
     test_colour_glyphs();
+    test_glyph_extents();
     test_columns(dir);
 
     /* (a), (f), (g): the showcase, twice, plus its dump for the script. */

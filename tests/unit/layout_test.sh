@@ -8,7 +8,7 @@ CC=${1:-cc}
 B=build/layout-test-$CC
 OUT=$B/out
 mkdir -p "$OUT"
-$CC -std=c11 -Wall -Wextra -Werror -g -O2 -Isrc src/layout/text.c src/layout/kept.c src/layout/flow.c src/layout/paginate.c src/layout/render.c src/layout/shape_cache.c src/layout/colour_glyphs.c src/layout/canvas.c src/layout/canvas_pdf.c src/layout/canvas_pdf_file.c src/layout/image.c src/layout/pdf_font.c src/layout/ttf_subset.c src/layout/pdf_out.c src/util/cairo_lazy.c src/util/lazy.c src/util/diag.c src/util/fs.c src/util/text.c \
+$CC -std=c11 -Wall -Wextra -Werror -g -O2 -Isrc src/layout/text.c src/layout/kept.c src/layout/flow.c src/layout/paginate.c src/layout/render.c src/layout/shape_cache.c src/layout/colour_glyphs.c src/layout/glyph_extents.c src/layout/canvas.c src/layout/canvas_pdf.c src/layout/canvas_pdf_file.c src/layout/image.c src/layout/pdf_font.c src/layout/ttf_subset.c src/layout/pdf_out.c src/util/cairo_lazy.c src/util/lazy.c src/util/diag.c src/util/fs.c src/util/text.c \
     tests/unit/layout_test.c -o "$B/layout_test" $(pkg-config --cflags cairo-pdf cairo-ft) $(pkg-config --cflags --libs pangoft2 harfbuzz fontconfig libpng) -lm
 "$B/layout_test" "$OUT"
 fail=0
