@@ -14,7 +14,7 @@
 . "$(dirname "$0")/common.sh"
 $CC -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -g -O2 -Isrc \
     tests/unit/pdf_content_test.c src/render/pdf_content.c src/render/pdf_finish.c src/render/pdf_pdfa.c src/render/pdf_object.c src/render/pdf_file.c src/render/pdf_write.c src/util/fs.c src/util/hash.c src/util/deflate.c \
-    src/render/pdf_docinfo.c src/util/text.c src/layout/text.c src/layout/kept.c src/layout/flow.c src/layout/paginate.c src/layout/render.c src/layout/canvas.c src/layout/canvas_pdf.c src/layout/canvas_pdf_file.c src/layout/image.c src/layout/pdf_font.c src/layout/ttf_subset.c src/layout/pdf_out.c src/util/cairo_lazy.c src/util/lazy.c src/util/diag.c \
+    src/render/pdf_docinfo.c src/util/text.c src/layout/text.c src/layout/glyph_extents.c src/layout/kept.c src/layout/flow.c src/layout/paginate.c src/layout/render.c src/layout/canvas.c src/layout/canvas_pdf.c src/layout/canvas_pdf_file.c src/layout/image.c src/layout/pdf_font.c src/layout/ttf_subset.c src/layout/pdf_out.c src/util/cairo_lazy.c src/util/lazy.c src/util/diag.c \
     $(pkg-config --cflags --libs libqpdf pangoft2 cairo-pdf cairo-ft libpng harfbuzz fontconfig libvoikko zlib libdeflate) \
     -lhyphen -lm -o build/pdf_content_test || exit 1
 
