@@ -35,7 +35,8 @@ typedef struct build {
     size_t *todo;            /* input indexes to build, in order */
     size_t ntodo;
     bool *skip;              /* per input: up to date */
-    char *stage;             /* DIR/.kokous-work-PID */
+    char *stage;             /* DIR/.kokous-work-PID: every job's files, named
+                              * kk_build_stage_prefix(j) + name */
     char salt[512];
     /* parent only */
     kk_diag *diag;
@@ -53,6 +54,10 @@ typedef struct build {
     bool env_threaded;       /* this process hashed a stamp environment on a thread */
     bool forked;             /* jobs run in worker processes */
 } build;
+
+/* "J.": what job j's staged files are named with (cmd_build.c).  Caller
+ * frees (g_free). */
+char *kk_build_stage_prefix(size_t j);
 
 /* The pool's calls for `b` (init, work, fini, ctx, recycle growth); the
  * caller adds done.  Jobs read b's inputs, todo list, stage and options. */

@@ -177,10 +177,12 @@ static char *document_deps(const kk_input *in, const kk_doc *doc, const kk_style
     return out;
 }
 
-/* The files a document wrote into its staging folder, "name\tsize\n",
- * sorted.  Caller frees. */
-static char *list_outputs(const char *dir)
+/* The files a job wrote into the staging folder (their names begin with
+ * its prefix), "name\tsize\n" with the prefix taken off, sorted.  Caller
+ * frees. */
+static char *list_outputs(const char *dir, const char *prefix)
 {
+    size_t plen = strlen(prefix);
     DIR *d = opendir(dir);
     if (!d)
         return strdup("");
@@ -188,13 +190,13 @@ static char *list_outputs(const char *dir)
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, plen) != 0)
             continue;
         char **v = realloc(names, (n + 1) * sizeof *v);
         if (!v)
             break;
         names = v;
-        if ((names[n] = strdup(e->d_name)))
+        if ((names[n] = strdup(e->d_name + plen)))
             n++;
     }
     closedir(d);
@@ -202,7 +204,7 @@ static char *list_outputs(const char *dir)
         qsort(names, n, sizeof *names, by_str);
     GString *s = g_string_new(NULL);
     for (size_t i = 0; i < n; i++) {
-        char *p = g_strdup_printf("%s/%s", dir, names[i]);
+        char *p = g_strdup_printf("%s/%s%s", dir, prefix, names[i]);
         struct stat st;
         if (stat(p, &st) == 0)
             g_string_append_printf(s, "%s\t%lld\n", names[i], (long long)st.st_size);
@@ -324,16 +326,14 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
     }
     size_t load_len = tlen;
     if (r.loaded) {
-        stage = g_strdup_printf("%s/%zu", b->stage, j);
+        /* every job's files in the one staging folder, named "J." + name:
+         * a folder per job cost two directory operations a document */
+        stage = kk_build_stage_prefix(j);
         size_t errors = kk_diag_error_count(d);
-        if (mkdir(stage, 0755) != 0)
-            kk_sys_error(d, b->opts.out_dir, "cannot write into the output folder: %s", strerror(errno));
-        else {
-            kk_build_warm_ready();
-            kk_renderer_set_out_dir(w->r, stage);
-            r.rendered = kk_render_document(w->r, src, d) && kk_diag_error_count(d) == errors;
-        }
-        outputs = list_outputs(stage);
+        kk_build_warm_ready();
+        kk_renderer_set_output(w->r, b->stage, stage);
+        r.rendered = kk_render_document(w->r, src, d) && kk_diag_error_count(d) == errors;
+        outputs = list_outputs(b->stage, stage);
         fflush(mem);
         r.render_worst = (uint32_t)kk_diag_worst(d);
     }
@@ -389,7 +389,7 @@ static void worker_warm(void *state)
         const kk_input *in = &b->inputs[b->todo[j]];
         kk_source *src = kk_load_document(in->path, in->root, d);
         if (src && kk_resources_check_document(w->res, src, d)) {
-            kk_renderer_set_out_dir(w->r, stage);
+            kk_renderer_set_output(w->r, stage, NULL);
             kk_render_document(w->r, src, d);
         }
         kk_source_free(src);

@@ -4,7 +4,8 @@
  * The parent expands the inputs, keeps this shard's share, drops the
  * documents the stamp says are up to date, and hands the rest to the pool
  * (render/batch.h).  A job (build_worker.c) loads, validates and typesets
- * one document into its own staging folder DIR/.kokous-work-PID/J and sends
+ * one document into the staging folder DIR/.kokous-work-PID, its files
+ * named "J." + name (J: the job's number), and sends
  * back its diagnostics as text, its id and its file list.  The parent, in input
  * order, prints the diagnostics, refuses a second document with an id
  * already taken (the batch-wide check cannot run in a worker), and renames
@@ -137,16 +138,21 @@ static void pass_skipped(build *b, size_t upto)
 }
 
 /* Move or delete the staged files of job j; the stamp entry of what moved. */
+char *kk_build_stage_prefix(size_t j)
+{
+    return g_strdup_printf("%zu.", j);
+}
+
 static bool commit_files(build *b, size_t j, const char *outputs, bool keep, kk_stamp_entry *e)
 {
-    char *stage = g_strdup_printf("%s/%zu", b->stage, j);
+    char *prefix = kk_build_stage_prefix(j);
     bool ok = true;
     for (const char *p = outputs; *p;) {
         const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
         if (!tab || !nl || tab > nl)
             break;
         char *name = g_strndup(p, (size_t)(tab - p));
-        char *from = g_strdup_printf("%s/%s", stage, name);
+        char *from = g_strdup_printf("%s/%s%s", b->stage, prefix, name);
         char *to = g_strdup_printf("%s/%s", b->opts.out_dir, name);
         if (keep && ok && rename(from, to) != 0) {
             kk_progress_clear(b->progress);
@@ -168,8 +174,7 @@ static bool commit_files(build *b, size_t j, const char *outputs, bool keep, kk_
         g_free(to);
         p = nl + 1;
     }
-    rmdir(stage);
-    g_free(stage);
+    g_free(prefix);
     return ok;
 }
 
@@ -303,9 +308,12 @@ static void remove_stage(const char *stage)
             unlink(q);
             g_free(q);
         }
-        if (sub)
+        if (sub) {
             closedir(sub);
-        rmdir(p);
+            rmdir(p);
+        } else {
+            unlink(p);   /* a job's staged file */
+        }
         g_free(p);
     }
     if (d)

@@ -28,6 +28,7 @@ static const char *const langs[NLANG] = { "fi", "sv", "en" };
 
 struct kk_renderer {
     kk_render_opts opts;
+    const char *prefix;      /* before every file name; borrowed */
     kk_resources *res;
     kk_typesetter *ts[NLANG];
     kk_hyphenator *hyph[NLANG];
@@ -36,9 +37,22 @@ struct kk_renderer {
 
 size_t kk_renderer_excerpts(const kk_renderer *r) { return r->excerpts; }
 kk_resources *kk_renderer_resources(kk_renderer *r) { return r->res; }
-const char *kk_renderer_out_dir(const kk_renderer *r) { return r->opts.out_dir; }
 
-void kk_renderer_set_out_dir(kk_renderer *r, const char *dir) { r->opts.out_dir = dir; }
+void kk_renderer_set_output(kk_renderer *r, const char *dir, const char *prefix)
+{
+    r->opts.out_dir = dir;
+    r->prefix = prefix;
+}
+
+char *kk_renderer_out_path(const kk_renderer *r, const char *id, const char *suffix)
+{
+    const char *prefix = r->prefix ? r->prefix : "";
+    size_t len = strlen(r->opts.out_dir) + strlen(prefix) + strlen(id) + strlen(suffix) + 2;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s/%s%s%s", r->opts.out_dir, prefix, id, suffix);
+    return p;
+}
 
 kk_renderer *kk_renderer_new(const kk_render_opts *opts)
 {
@@ -100,15 +114,6 @@ static void iso_date(long long t, char *buf, size_t n)
     struct tm tm;
     gmtime_r(&tt, &tm);
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static char *join_path(const char *dir, const char *id, const char *suffix)
-{
-    size_t len = strlen(dir) + strlen(id) + strlen(suffix) + 2;
-    char *p = malloc(len);
-    if (p)
-        snprintf(p, len, "%s/%s%s", dir, id, suffix);
-    return p;
 }
 
 /* Draw the paginated flow to memory and finish it into `path`.  With
@@ -210,9 +215,9 @@ bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag)
     }
     kk_compose_opts copts = { 0 };
     copts.logo_png = kk_resources_logo(r->res, style, &copts.logo_len, diag);
-    char *xml = join_path(r->opts.out_dir, doc->id, ".xml");
-    char *pdf = join_path(r->opts.out_dir, doc->id, ".pdf");
-    char *pub = join_path(r->opts.out_dir, doc->id, ".public.pdf");
+    char *xml = kk_renderer_out_path(r, doc->id, ".xml");
+    char *pdf = kk_renderer_out_path(r, doc->id, ".pdf");
+    char *pub = kk_renderer_out_path(r, doc->id, ".public.pdf");
     ok = xml && pdf && pub;
     ok = ok && write_xml(src, xml, diag);
     /* one layout for both versions when they can differ only in the footer */
@@ -223,7 +228,7 @@ bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag)
     if (ok && r->opts.excerpt_section && kk_compose_has_section(doc, r->opts.excerpt_section) && kk_doc_is_meeting(doc)) {
         char suffix[32];
         snprintf(suffix, sizeof suffix, "-ote-%d.pdf", r->opts.excerpt_section);
-        char *ote = join_path(r->opts.out_dir, doc->id, suffix);
+        char *ote = kk_renderer_out_path(r, doc->id, suffix);
         copts.public_version = false;
         copts.excerpt_section = r->opts.excerpt_section;
         ok = ote && kk_render_pdf_file(r, doc, style, loc, &copts, ote, diag);

@@ -61,16 +61,6 @@ char *kk_nl_kicker(const kk_nl_words *w, const kk_doc *d, bool show_body)
     return kk_buf_take(&b);
 }
 
-static char *out_path(kk_renderer *r, const char *id, const char *suffix)
-{
-    const char *dir = kk_renderer_out_dir(r);
-    size_t len = strlen(dir) + strlen(id) + strlen(suffix) + 2;
-    char *p = malloc(len);
-    if (p)
-        snprintf(p, len, "%s/%s%s", dir, id, suffix);
-    return p;
-}
-
 static bool write_text(const char *path, char *text, kk_diag *diag)
 {
     if (!path || !text) {
@@ -95,9 +85,9 @@ bool kk_render_newsletter(kk_renderer *r, const kk_doc *nl, kk_diag *diag)
         return false;
     kk_compose_opts copts = { .digest = dg };
     copts.logo_png = kk_resources_logo(res, style, &copts.logo_len, diag);
-    char *pdf = out_path(r, nl->id, ".pdf");
-    char *html = out_path(r, nl->id, ".html");
-    char *txt = out_path(r, nl->id, ".txt");
+    char *pdf = kk_renderer_out_path(r, nl->id, ".pdf");
+    char *html = kk_renderer_out_path(r, nl->id, ".html");
+    char *txt = kk_renderer_out_path(r, nl->id, ".txt");
     bool ok = pdf && html && txt;
     if (!ok)
         kk_sys_error(diag, kk_source_path(nl->src), "out of memory");

@@ -36,9 +36,10 @@ void kk_renderer_free(kk_renderer *r);
  * documents that have § N get one). */
 size_t kk_renderer_excerpts(const kk_renderer *r);
 
-/* Send the next documents' files to `dir` instead of opts.out_dir (a batch
- * worker's staging folder).  Borrowed: it must outlive its use. */
-void kk_renderer_set_out_dir(kk_renderer *r, const char *dir);
+/* Send the next documents' files to `dir` instead of opts.out_dir, each
+ * name starting with `prefix` (NULL: none): a batch worker's staging folder
+ * and its job's number.  Borrowed: both must outlive their use. */
+void kk_renderer_set_output(kk_renderer *r, const char *dir, const char *prefix);
 
 /* Write the files of one validated document.  False after reporting. */
 bool kk_render_document(kk_renderer *r, const kk_source *src, kk_diag *diag);

@@ -9,9 +9,12 @@
 #include "model/resources.h"
 #include "render/render.h"
 
-/* The renderer's resources and output folder (borrowed). */
+/* The renderer's resources (borrowed). */
 kk_resources *kk_renderer_resources(kk_renderer *r);
-const char *kk_renderer_out_dir(const kk_renderer *r);
+/* Where the file of document `id` with `suffix` (".pdf") goes: the output
+ * folder and prefix kk_renderer_set_output gave.  Caller frees; NULL when
+ * memory ran out. */
+char *kk_renderer_out_path(const kk_renderer *r, const char *id, const char *suffix);
 
 /* Compose `doc`, paginate, draw and finish into `path` (document.c).
  * With `public_path`, the same layout is drawn again as the public version
