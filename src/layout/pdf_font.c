@@ -179,6 +179,16 @@ static int new_cid(pfont *f, unsigned gid, char *text)
     return (int)cid;
 }
 
+/* t (NUL-terminated) is the len bytes at s: a cluster's text is a few
+ * bytes, which a loop compares faster than strncmp and strnlen calls. */
+static bool same_text(const char *t, const char *s, int len)
+{
+    int i = 0;
+    while (i < len && t[i] && t[i] == s[i])
+        i++;
+    return i == len && t[i] == '\0';
+}
+
 int kk_pdf_fonts_cid(kk_pdf_fonts *fs, int index, unsigned gid, const char *utf8, int len)
 {
     pfont *f = get(fs, index);
@@ -202,7 +212,7 @@ int kk_pdf_fonts_cid(kk_pdf_fonts *fs, int index, unsigned gid, const char *utf8
         f->text[cid] = g_strndup(utf8, (gsize)len);
         return (int)cid;
     }
-    if (!strncmp(t, utf8, (size_t)len) && t[strnlen(utf8, (size_t)len)] == '\0')
+    if (same_text(t, utf8, len))
         return (int)cid;
     char *key = g_strdup_printf("%u %.*s", gid, len, utf8);
     if (!f->other)
