@@ -1,7 +1,8 @@
 /*
  * build_worker.c — the workers' half of `kokous build` (build_int.h): a
- * job loads, validates and typesets one document into its own staging
- * folder DIR/.kokous-work-PID/J and sends back its diagnostics as text,
+ * job loads, validates and typesets one document into the staging folder
+ * DIR/.kokous-work-PID (its files named "J." + name) and sends back its
+ * diagnostics as text,
  * its id, its stamp facts and its file list, in a blob the parent reads
  * with kk_build_decode.  Also the start-up work done beside the first
  * document: fontconfig, hyphenating its words ahead, hashing its stamp
