@@ -137,12 +137,12 @@ static void pass_skipped(build *b, size_t upto)
     }
 }
 
-/* Move or delete the staged files of job j; the stamp entry of what moved. */
 char *kk_build_stage_prefix(size_t j)
 {
     return g_strdup_printf("%zu.", j);
 }
 
+/* Move or delete the staged files of job j; the stamp entry of what moved. */
 static bool commit_files(build *b, size_t j, const char *outputs, bool keep, kk_stamp_entry *e)
 {
     char *prefix = kk_build_stage_prefix(j);
