@@ -52,6 +52,16 @@ def median_run(cmd, n, prep=None, check=True):
     return statistics.median(ts)
 
 
+def interleaved_medians(cmds, n, check=True):
+    """Each command run n times, in turn (one of each, then again), so that
+    a noisy minute touches all of them; the median time of each."""
+    ts = [[] for _ in cmds]
+    for _ in range(n):
+        for i, cmd in enumerate(cmds):
+            ts[i].append(run(cmd, check=check)[0])
+    return [statistics.median(t) for t in ts]
+
+
 def pages(pdf):
     out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
     return int(next(l.split()[1] for l in out.splitlines() if l.startswith("Pages:")))
@@ -151,16 +161,17 @@ k1_dps, kn_dps, k2_dps, kpub_dps = N / t_kj1, N / t_kjn, N / t_kj2, N / t_kpub
 kp = pages(f"{Y}/k1/bench-minutes-0000.pdf")
 yp = pages(f"{Y}/yout/minutes-0001.pdf") if os.path.exists(f"{Y}/yout/minutes-0001.pdf") else 3
 
-FR = 2 if SMOKE else 7 if QUICK else 15
+FR = 2 if SMOKE else 7 if QUICK else 25
 os.makedirs(Y + "/fo", exist_ok=True)
-t_yf = median_run([ys, f"{LIMIT}/minutes.txt", Y + "/fo/m.pdf"], FR)
-t_kf = median_run([KK, "build", "-q", "--force", "-j1", "--no-public", Y + "/one/minutes.yaml", "-o", Y + "/fo"], FR)
-t_kfp = median_run([KK, "build", "-q", "--force", "-j1", Y + "/one/minutes.yaml", "-o", Y + "/fo"], FR)
-t_klf = median_run([KK, "build", "-q", "--force", "-j1", "--no-public", "--styles", "bench/styles",
-                    f"{Y}/lay/l0000.yaml", "-o", Y + "/fol"], FR)
+# fresh processes, the yardstick's and kokous's in turn (as the rounds above)
+t_yf, t_kf, t_kfp, t_klf = interleaved_medians([
+    [ys, f"{LIMIT}/minutes.txt", Y + "/fo/m.pdf"],
+    [KK, "build", "-q", "--force", "-j1", "--no-public", Y + "/one/minutes.yaml", "-o", Y + "/fo"],
+    [KK, "build", "-q", "--force", "-j1", Y + "/one/minutes.yaml", "-o", Y + "/fo"],
+    [KK, "build", "-q", "--force", "-j1", "--no-public", "--styles", "bench/styles", f"{Y}/lay/l0000.yaml", "-o", Y + "/fol"],
+], FR)
 # process start alone: exec, dynamic linking of every library, exit
-st_k = median_run([KK, "--version"], 4 * FR) * 1000
-st_y = median_run([ys], 4 * FR, check=False) * 1000
+st_k, st_y = (t * 1000 for t in interleaved_medians([[KK, "--version"], [ys]], 4 * FR, check=False))
 
 # ---- realistic batches: RSS flat in batch size, incremental rebuild ----
 sizes = [3, 5, 10] if SMOKE else [10, 100, 1000] if QUICK else [10, 1000, 10000]
@@ -193,8 +204,8 @@ L = fresh(os.path.join(W, "lin"))
 os.makedirs(L)
 gen("pages", 3, f"{L}/p3.yaml")
 gen("pages", 34, f"{L}/p40.yaml")
-t3 = median_run([KK, "build", "-q", "--force", "-j1", f"{L}/p3.yaml", "-o", L + "/o"], 5)
-t40 = median_run([KK, "build", "-q", "--force", "-j1", f"{L}/p40.yaml", "-o", L + "/o"], 5)
+t3, t40 = interleaved_medians([[KK, "build", "-q", "--force", "-j1", f"{L}/p3.yaml", "-o", L + "/o"],
+                               [KK, "build", "-q", "--force", "-j1", f"{L}/p40.yaml", "-o", L + "/o"]], 5)
 p3, p40 = pages(f"{L}/o/pages-3.pdf"), pages(f"{L}/o/pages-34.pdf")
 # the fixed start-up cost is in both; the per-document cost is what must be linear
 t_empty = t_kf  # a fresh one-document process
@@ -210,7 +221,8 @@ md.append("Written by `make bench` (bench/run.sh, bench/bench.py); every number 
           "Only the ratios mean something: these machines are noisy.\n")
 md.append(f"Machine: {CPUS} CPUs (`nproc`), {os.uname().release}, load average before the run "
           f"{LOAD0}; batch size for throughput N = {N} (yardstick, kokous -j1 and -j2, Typst in-process: medians "
-          f"of {ROUNDS} rounds, taken in turn); SOURCE_DATE_EPOCH set. "
+          f"of {ROUNDS} rounds, taken in turn; fresh processes: medians of {FR}, the yardstick's and kokous's in turn); "
+          f"SOURCE_DATE_EPOCH set. "
           f"kokous's PDFs are finished (tagged, artifacts marked, XMP, /ID, bookmarks); the yardstick's are plain.\n")
 md.append("## The same minutes (the yardstick's minutes.txt)\n")
 md.append(f"The yardstick sets its 3-page minutes in {yp} plain pages. kokous sets the same content two ways. "
