@@ -281,7 +281,7 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
     FILE *mem = open_memstream(&text, &tlen);
     kk_diag *d = mem ? kk_diag_new(KK_DIAG_TEXT, mem) : NULL;
     result r = { 0 };
-    char *load_text = NULL, *id = NULL, *deps = NULL, *outputs = NULL, *stage = NULL;
+    char *load_text = NULL, *id = NULL, *deps = NULL, *outputs = NULL, *prefix = NULL;
     char yaml[KK_HASH_HEX] = "", env[KK_HASH_HEX] = "";
     kk_source *src = NULL;
     env_job envj = { 0 };
@@ -329,12 +329,12 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
     if (r.loaded) {
         /* every job's files in the one staging folder, named "J." + name:
          * a folder per job cost two directory operations a document */
-        stage = kk_build_stage_prefix(j);
+        prefix = kk_build_stage_prefix(j);
         size_t errors = kk_diag_error_count(d);
         kk_build_warm_ready();
-        kk_renderer_set_output(w->r, b->stage, stage);
+        kk_renderer_set_output(w->r, b->stage, prefix);
         r.rendered = kk_render_document(w->r, src, d) && kk_diag_error_count(d) == errors;
-        outputs = list_outputs(b->stage, stage);
+        outputs = list_outputs(b->stage, prefix);
         fflush(mem);
         r.render_worst = (uint32_t)kk_diag_worst(d);
     }
@@ -363,7 +363,7 @@ static void worker_job(void *state, size_t j, kk_bytes *out)
     free(id);
     free(deps);
     free(outputs);
-    g_free(stage);
+    g_free(prefix);
 }
 
 #define KK_WARM_DOCUMENTS 8
